@@ -10,7 +10,8 @@ struct _CrDataset
 {
   char *name;
   size_t n_rows;
-  GPtrArray *columns; /* of CrColumn *, owned */
+  GPtrArray *columns;   /* of CrColumn *, owned */
+  GHashTable *by_name;  /* column name -> CrColumn *; both owned by columns */
 };
 
 static void
@@ -31,6 +32,7 @@ cr_dataset_new (const char *name)
   CrDataset *dataset = g_new0 (CrDataset, 1);
   dataset->name = g_strdup (name);
   dataset->columns = g_ptr_array_new_with_free_func (column_free);
+  dataset->by_name = g_hash_table_new (g_str_hash, g_str_equal);
   return dataset;
 }
 
@@ -40,6 +42,7 @@ cr_dataset_free (CrDataset *dataset)
   if (dataset == NULL)
     return;
   g_free (dataset->name);
+  g_hash_table_unref (dataset->by_name);
   g_ptr_array_unref (dataset->columns);
   g_free (dataset);
 }
@@ -79,13 +82,9 @@ cr_dataset_find_column (const CrDataset *dataset, const char *name)
   g_return_val_if_fail (dataset != NULL, NULL);
   g_return_val_if_fail (name != NULL, NULL);
 
-  for (guint i = 0; i < dataset->columns->len; i++)
-    {
-      const CrColumn *column = g_ptr_array_index (dataset->columns, i);
-      if (strcmp (column->name, name) == 0)
-        return column;
-    }
-  return NULL;
+  /* A hash index, not a scan: the CSV reader adds every column of a wide file, each
+   * checked for a duplicate name here, which a scan made quadratic in the column count. */
+  return g_hash_table_lookup (dataset->by_name, name);
 }
 
 gboolean
@@ -127,15 +126,16 @@ cr_dataset_add_column (CrDataset *dataset,
   if (type == CR_COLUMN_CATEGORICAL)
     {
       n_levels = levels != NULL ? g_strv_length ((char **) levels) : 0;
+      /* A set rather than a pairwise scan: an identifier column can have a level per row. */
+      g_autoptr (GHashTable) seen = g_hash_table_new (g_str_hash, g_str_equal);
       for (size_t i = 0; i < n_levels; i++)
-        for (size_t j = 0; j < i; j++)
-          if (strcmp (levels[i], levels[j]) == 0)
-            {
-              g_set_error (error, CR_DATA_ERROR, CR_DATA_ERROR_DUPLICATE_NAME,
-                           "%s: column '%s' lists the level '%s' twice", dataset->name, name,
-                           levels[i]);
-              return FALSE;
-            }
+        if (!g_hash_table_add (seen, (gpointer) levels[i]))
+          {
+            g_set_error (error, CR_DATA_ERROR, CR_DATA_ERROR_DUPLICATE_NAME,
+                         "%s: column '%s' lists the level '%s' twice", dataset->name, name,
+                         levels[i]);
+            return FALSE;
+          }
     }
 
   size_t n_missing = 0;
@@ -171,6 +171,7 @@ cr_dataset_add_column (CrDataset *dataset,
   column->n_levels = n_levels;
   column->n_missing = n_missing;
   g_ptr_array_add (dataset->columns, column);
+  g_hash_table_insert (dataset->by_name, column->name, column);
   dataset->n_rows = n_rows;
   return TRUE;
 }

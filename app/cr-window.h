@@ -1,0 +1,25 @@
+/* cr-window.h: the main window: header bar, the views (Data, Model, Sampling, Diagnostics,
+ * Compare, Report) and the project it shows. */
+#pragma once
+
+#include <adwaita.h>
+
+G_BEGIN_DECLS
+
+#define CR_TYPE_WINDOW (cr_window_get_type ())
+G_DECLARE_FINAL_TYPE (CrWindow, cr_window, CR, WINDOW, AdwApplicationWindow)
+
+/* Returns: (transfer floating) a new window of @application with no project. */
+CrWindow *cr_window_new (GtkApplication *application);
+
+/* Opens the project at @path in this window. On failure the window keeps what it showed and
+ * @error says why (the caller shows it). */
+gboolean cr_window_open_project (CrWindow *window, const char *path, GError **error);
+
+/* Shows @error in a dialog over the window. */
+void cr_window_show_error (CrWindow *window, const char *heading, const GError *error);
+
+/* Returns: (transfer none) the path of the open project, or NULL. */
+const char *cr_window_get_project_path (CrWindow *window);
+
+G_END_DECLS

@@ -1,0 +1,192 @@
+/* test-cli.c: credence-cli as a script runs it: arguments, output, exit status. */
+#include <gio/gio.h>
+#include <glib/gstdio.h>
+#include <json-glib/json-glib.h>
+#include <string.h>
+
+typedef struct
+{
+  int status;
+  char *out;
+  char *err;
+} Result;
+
+static void
+result_clear (Result *result)
+{
+  g_free (result->out);
+  g_free (result->err);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Result, result_clear)
+
+/* Runs credence-cli with the NULL-terminated arguments in the C locale. */
+static void
+run (Result *result, const char *first, ...)
+{
+  g_autoptr (GPtrArray) argv = g_ptr_array_new ();
+  g_ptr_array_add (argv, (char *) g_getenv ("CREDENCE_CLI"));
+  va_list args;
+  va_start (args, first);
+  for (const char *arg = first; arg != NULL; arg = va_arg (args, const char *))
+    g_ptr_array_add (argv, (char *) arg);
+  va_end (args);
+  g_ptr_array_add (argv, NULL);
+
+  g_auto (GStrv) env = g_get_environ ();
+  env = g_environ_setenv (env, "LC_ALL", "C.UTF-8", TRUE);
+  env = g_environ_unsetenv (env, "LANGUAGE");
+  g_autoptr (GError) error = NULL;
+  int wait_status = 0;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv->pdata, env, G_SPAWN_DEFAULT, NULL, NULL,
+                               &result->out, &result->err, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_true (WIFEXITED (wait_status));
+  result->status = WEXITSTATUS (wait_status);
+}
+
+static char *
+temp_path (const char *name)
+{
+  g_autofree char *dir = g_dir_make_tmp ("credence-cli-XXXXXX", NULL);
+  g_assert_nonnull (dir);
+  return g_build_filename (dir, name, NULL);
+}
+
+static void
+remove_with_dir (const char *path)
+{
+  g_autofree char *dir = g_path_get_dirname (path);
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", dir);
+  g_assert_cmpint (system (command), ==, 0);
+}
+
+static void
+test_help_lists_commands (void)
+{
+  g_auto (Result) r = { 0 };
+  run (&r, "--help", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_nonnull (strstr (r.out, "Usage: credence-cli COMMAND"));
+  g_assert_nonnull (strstr (r.out, "\n  new "));
+  g_assert_nonnull (strstr (r.out, "\n  info "));
+}
+
+static void
+test_version (void)
+{
+  g_auto (Result) r = { 0 };
+  run (&r, "--version", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_cmpstr (r.out, ==, "credence-cli " PACKAGE_VERSION "\n");
+}
+
+static void
+test_usage_errors (void)
+{
+  g_auto (Result) none = { 0 }, unknown = { 0 }, bad_option = { 0 };
+  run (&none, NULL);
+  g_assert_cmpint (none.status, ==, 64);
+  run (&unknown, "smaple", NULL);
+  g_assert_cmpint (unknown.status, ==, 64);
+  g_assert_nonnull (strstr (unknown.err, "unknown command “smaple”"));
+  run (&bad_option, "info", "--frobnicate", "x.credence", NULL);
+  g_assert_cmpint (bad_option.status, ==, 64);
+  g_assert_nonnull (strstr (bad_option.err, "--frobnicate"));
+}
+
+static void
+test_new_and_info (void)
+{
+  g_autofree char *csv = g_test_build_filename (G_TEST_DIST, "data", "cli", "schools.csv", NULL);
+  g_autofree char *model = g_test_build_filename (G_TEST_DIST, "data", "cli", "schools.crm", NULL);
+  g_autofree char *project = temp_path ("schools.credence");
+
+  g_auto (Result) created = { 0 };
+  run (&created, "new", project, "--data", csv, "--model", model, NULL);
+  g_assert_cmpint (created.status, ==, 0);
+  g_assert_nonnull (strstr (created.out, "dataset “schools” (8 rows, 3 columns) and its model"));
+
+  g_auto (Result) text = { 0 };
+  run (&text, "info", project, NULL);
+  g_assert_cmpint (text.status, ==, 0);
+  g_assert_nonnull (strstr (text.out, "schools: 8 rows, 3 columns"));
+
+  g_auto (Result) json = { 0 };
+  run (&json, "info", "--json", project, NULL);
+  g_assert_cmpint (json.status, ==, 0);
+  g_autoptr (GError) error = NULL;
+  g_autoptr (JsonNode) root = json_from_string (json.out, &error);
+  g_assert_no_error (error);
+  JsonObject *object = json_node_get_object (root);
+  JsonArray *datasets = json_object_get_array_member (object, "datasets");
+  g_assert_cmpuint (json_array_get_length (datasets), ==, 1);
+  JsonObject *dataset = json_array_get_object_element (datasets, 0);
+  g_assert_cmpstr (json_object_get_string_member (dataset, "name"), ==, "schools");
+  g_assert_cmpint (json_object_get_int_member (dataset, "rows"), ==, 8);
+  g_assert_cmpint (json_object_get_int_member (dataset, "columns"), ==, 3);
+  JsonArray *models = json_object_get_array_member (object, "models");
+  g_assert_cmpuint (json_array_get_length (models), ==, 1);
+  JsonObject *m = json_array_get_object_element (models, 0);
+  g_assert_cmpstr (json_object_get_string_member (m, "name"), ==, "schools");
+  g_assert_cmpint (json_object_get_int_member (m, "dataset"), ==, json_object_get_int_member (dataset, "id"));
+
+  /* Creating over an existing project is refused, and the project is untouched. */
+  g_auto (Result) again = { 0 };
+  run (&again, "new", project, "--data", csv, NULL);
+  g_assert_cmpint (again.status, ==, 2);
+  g_assert_nonnull (strstr (again.err, "exists already"));
+  remove_with_dir (project);
+}
+
+static void
+test_bad_inputs_exit_2 (void)
+{
+  g_autofree char *ragged = g_test_build_filename (G_TEST_DIST, "data", "cli", "ragged.csv", NULL);
+  g_autofree char *project = temp_path ("ragged.credence");
+  g_auto (Result) r = { 0 };
+  run (&r, "new", project, "--data", ragged, NULL);
+  g_assert_cmpint (r.status, ==, 2);
+  /* The reader's message names the file, line and column. */
+  g_autofree char *where = g_strdup_printf ("%s:3:", ragged);
+  g_assert_nonnull (strstr (r.err, where));
+  g_assert_false (g_file_test (project, G_FILE_TEST_EXISTS));
+
+  g_autofree char *not_project = temp_path ("notes.credence");
+  g_assert_true (g_file_set_contents (not_project, "hello", -1, NULL));
+  g_auto (Result) info = { 0 };
+  run (&info, "info", not_project, NULL);
+  g_assert_cmpint (info.status, ==, 2);
+  g_assert_nonnull (strstr (info.err, "not a Credence project"));
+  remove_with_dir (project);
+  remove_with_dir (not_project);
+}
+
+/* The headless tool must never load GTK: it runs on servers with no display libraries. */
+static void
+test_does_not_link_gtk (void)
+{
+  const char *argv[] = { "ldd", g_getenv ("CREDENCE_CLI"), NULL };
+  g_autofree char *out = NULL;
+  int wait_status = 0;
+  g_autoptr (GError) error = NULL;
+  g_assert_true (g_spawn_sync (NULL, (char **) argv, NULL, G_SPAWN_SEARCH_PATH, NULL, NULL, &out,
+                               NULL, &wait_status, &error));
+  g_assert_no_error (error);
+  g_assert_nonnull (strstr (out, "libglib-2.0"));
+  g_assert_null (strstr (out, "libgtk"));
+  g_assert_null (strstr (out, "libadwaita"));
+}
+
+int
+main (int argc, char **argv)
+{
+  g_test_init (&argc, &argv, NULL);
+  g_assert_nonnull (g_getenv ("CREDENCE_CLI"));
+  g_test_add_func ("/cli/help-lists-commands", test_help_lists_commands);
+  g_test_add_func ("/cli/version", test_version);
+  g_test_add_func ("/cli/usage-errors", test_usage_errors);
+  g_test_add_func ("/cli/new-and-info", test_new_and_info);
+  g_test_add_func ("/cli/bad-inputs-exit-2", test_bad_inputs_exit_2);
+  g_test_add_func ("/cli/does-not-link-gtk", test_does_not_link_gtk);
+  return g_test_run ();
+}

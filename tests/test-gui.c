@@ -1,0 +1,441 @@
+/* test-gui.c: the application as a person starts it, under a display (Xvfb in CI).
+ *
+ * Run with LANGUAGE=fr, the same executable checks the French translation instead.
+ * With CREDENCE_SCREENSHOT_DIR set, it also saves PNGs of the window (light and dark) there.
+ */
+#include "cr-application.h"
+#include "cr-code-view.h"
+#include "cr-window.h"
+#include "data/data.h"
+#include "store/store.h"
+
+#include <glib/gstdio.h>
+#include <gsl/gsl_errno.h>
+#include <string.h>
+
+/* Spins the main loop until @done returns TRUE or five seconds pass. */
+static gboolean
+wait_for (gboolean (*done) (gpointer), gpointer data)
+{
+  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
+  while (!done (data))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
+  return TRUE;
+}
+
+static gboolean
+is_mapped (gpointer widget)
+{
+  return gtk_widget_get_mapped (GTK_WIDGET (widget));
+}
+
+/* Lets pending layout and drawing happen. */
+static void
+settle (void)
+{
+  for (int i = 0; i < 50; i++)
+    {
+      while (g_main_context_iteration (NULL, FALSE))
+        ;
+      g_usleep (2000);
+    }
+}
+
+static GtkWidget *
+find_descendant (GtkWidget *root, GType type)
+{
+  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_descendant (child, type);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+/* The first button under @root showing @icon_name, or labelled @label. */
+static GtkWidget *
+find_button (GtkWidget *root, const char *icon_name, const char *label)
+{
+  if (GTK_IS_BUTTON (root) && !GTK_IS_MENU_BUTTON (root)
+      && ((icon_name != NULL && g_strcmp0 (gtk_button_get_icon_name (GTK_BUTTON (root)), icon_name) == 0)
+          || (label != NULL && g_strcmp0 (gtk_button_get_label (GTK_BUTTON (root)), label) == 0)))
+    return root;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    {
+      GtkWidget *found = find_button (child, icon_name, label);
+      if (found != NULL)
+        return found;
+    }
+  return NULL;
+}
+
+static GObject *
+template_child (CrWindow *window, const char *name)
+{
+  GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), CR_TYPE_WINDOW, name);
+  g_assert_nonnull (child);
+  return child;
+}
+
+static void
+save_screenshot (GtkWidget *widget, const char *name)
+{
+  const char *dir = g_getenv ("CREDENCE_SCREENSHOT_DIR");
+  if (dir == NULL)
+    return;
+  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
+  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
+  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
+  gdk_paintable_snapshot (paintable, snapshot, width, height);
+  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
+  g_assert_nonnull (node);
+  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
+  g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
+                                                                &GRAPHENE_RECT_INIT (0, 0, width, height));
+  g_autofree char *path = g_build_filename (dir, name, NULL);
+  g_assert_true (gdk_texture_save_to_png (texture, path));
+}
+
+/* One application per process, as in the real program; each test closes its windows. */
+static CrApplication *the_app;
+
+typedef struct
+{
+  CrApplication *app;
+  CrWindow *window;
+  char *dir;
+} Fixture;
+
+static void
+fixture_set_up (Fixture *fixture, gconstpointer data)
+{
+  fixture->dir = g_dir_make_tmp ("credence-gui-XXXXXX", NULL);
+  g_assert_nonnull (fixture->dir);
+  fixture->app = the_app;
+}
+
+static void
+fixture_tear_down (Fixture *fixture, gconstpointer data)
+{
+  /* Every toplevel: the About and Shortcuts windows are not in the application's list. */
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  while (g_list_model_get_n_items (toplevels) > 0)
+    {
+      g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, 0);
+      gtk_window_destroy (window);
+    }
+  settle ();
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", fixture->dir);
+  g_assert_cmpint (system (command), ==, 0);
+  g_free (fixture->dir);
+}
+
+/* Activates the application as a launcher would, and returns its first window. */
+static CrWindow *
+activate (Fixture *fixture)
+{
+  g_application_activate (G_APPLICATION (fixture->app));
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
+  g_assert_true (CR_IS_WINDOW (window));
+  g_assert_true (wait_for (is_mapped, window));
+  settle ();
+  return CR_WINDOW (window);
+}
+
+static const char *const view_names[] = { "data", "model", "sampling", "diagnostics", "compare", "report" };
+
+static void
+test_window_views (Fixture *fixture, gconstpointer data)
+{
+  CrWindow *window = activate (fixture);
+  g_assert_true (ADW_IS_APPLICATION_WINDOW (window));
+
+  /* A header bar with Open, Save, Run, Stop and the primary menu. */
+  GtkWidget *header = find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+  g_assert_nonnull (header);
+  GtkWidget *open = find_button (header, "document-open-symbolic", NULL);
+  GtkWidget *save = find_button (header, "document-save-symbolic", NULL);
+  GtkWidget *run = find_button (header, NULL, "_Run");
+  GtkWidget *stop = find_button (header, "media-playback-stop-symbolic", NULL);
+  g_assert_nonnull (open);
+  g_assert_nonnull (save);
+  g_assert_nonnull (run);
+  g_assert_nonnull (stop);
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (open)), ==, "win.open");
+  g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (save)), ==, "win.save");
+  g_assert_true (gtk_widget_is_sensitive (open));
+  g_assert_true (gtk_widget_is_sensitive (save));
+  /* No sampler yet: Run and Stop must not pretend to work. */
+  g_assert_false (gtk_widget_is_sensitive (run));
+  g_assert_false (gtk_widget_is_sensitive (stop));
+  GtkMenuButton *menu_button = GTK_MENU_BUTTON (find_descendant (header, GTK_TYPE_MENU_BUTTON));
+  g_assert_nonnull (menu_button);
+  GMenuModel *menu = gtk_menu_button_get_menu_model (menu_button);
+  g_assert_nonnull (menu);
+  g_autoptr (GPtrArray) actions = g_ptr_array_new_with_free_func (g_free);
+  for (int s = 0; s < g_menu_model_get_n_items (menu); s++)
+    {
+      g_autoptr (GMenuModel) section = g_menu_model_get_item_link (menu, s, G_MENU_LINK_SECTION);
+      for (int i = 0; section != NULL && i < g_menu_model_get_n_items (section); i++)
+        {
+          char *action = NULL;
+          g_menu_model_get_item_attribute (section, i, G_MENU_ATTRIBUTE_ACTION, "s", &action);
+          g_ptr_array_add (actions, action);
+        }
+    }
+  static const char *const expected_menu[] = { "win.show-help-overlay", "app.about", "app.quit" };
+  for (size_t i = 0; i < G_N_ELEMENTS (expected_menu); i++)
+    g_assert_true (g_ptr_array_find_with_equal_func (actions, expected_menu[i], g_str_equal, NULL));
+
+  /* The six views, each reachable from the switcher. */
+  AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, "stack"));
+  for (size_t i = 0; i < G_N_ELEMENTS (view_names); i++)
+    {
+      GtkWidget *child = adw_view_stack_get_child_by_name (stack, view_names[i]);
+      g_assert_nonnull (child);
+      AdwViewStackPage *page = adw_view_stack_get_page (stack, child);
+      g_assert_nonnull (adw_view_stack_page_get_title (page));
+      g_assert_nonnull (adw_view_stack_page_get_icon_name (page));
+      adw_view_stack_set_visible_child_name (stack, view_names[i]);
+      settle ();
+      g_assert_true (gtk_widget_get_mapped (child));
+    }
+  g_assert_nonnull (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER));
+}
+
+static void
+test_opens_example (Fixture *fixture, gconstpointer data)
+{
+  CrWindow *window = activate (fixture);
+
+  /* The example was written into the user's data folder and opened from there. */
+  const char *path = cr_window_get_project_path (window);
+  g_assert_nonnull (path);
+  g_assert_true (g_str_has_prefix (path, g_get_user_data_dir ()));
+  g_assert_cmpstr (gtk_window_get_title (GTK_WINDOW (window)), ==, "Eight schools");
+
+  AdwStatusPage *data_page = ADW_STATUS_PAGE (template_child (window, "data_page"));
+  const char *description = adw_status_page_get_description (data_page);
+  g_assert_nonnull (strstr (description, "“eight_schools”: 8 rows, 3 columns"));
+
+  AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, "stack"));
+  adw_view_stack_set_visible_child_name (stack, "model");
+  settle ();
+  CrCodeView *code = CR_CODE_VIEW (template_child (window, "code_view"));
+  g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (code)));
+  g_autofree char *text = cr_code_view_get_text (code);
+  g_assert_nonnull (strstr (text, "theta_tilde[school] ~ Normal(0, 1)"));
+  g_assert_false (gtk_text_view_get_editable (GTK_TEXT_VIEW (code)));
+  GtkSourceLanguage *language = gtk_source_buffer_get_language (
+      GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (code))));
+  g_assert_nonnull (language);
+  g_assert_cmpstr (gtk_source_language_get_id (language), ==, "crm");
+  save_screenshot (GTK_WIDGET (window), "model-light.png");
+
+  adw_view_stack_set_visible_child_name (stack, "data");
+  settle ();
+  save_screenshot (GTK_WIDGET (window), "data-light.png");
+
+  /* A second start opens the same file: the user's copy is never recreated. */
+  g_autofree char *first = g_strdup (path);
+  g_autoptr (GError) error = NULL;
+  g_autofree char *again = cr_application_ensure_example_project (&error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (again, ==, first);
+}
+
+static void
+test_dark_style (Fixture *fixture, gconstpointer data)
+{
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  CrWindow *window = activate (fixture);
+  AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, "stack"));
+  CrCodeView *code = CR_CODE_VIEW (template_child (window, "code_view"));
+  GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (code)));
+
+  /* The app sets no scheme of its own, so it follows the system's preference. */
+  g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  settle ();
+  g_assert_true (adw_style_manager_get_dark (style));
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==, "Adwaita-dark");
+  adw_view_stack_set_visible_child_name (stack, "model");
+  settle ();
+  save_screenshot (GTK_WIDGET (window), "model-dark.png");
+  adw_view_stack_set_visible_child_name (stack, "sampling");
+  settle ();
+  save_screenshot (GTK_WIDGET (window), "sampling-dark.png");
+
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  settle ();
+  g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==, "Adwaita");
+}
+
+static void
+test_opens_file_argument (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "trial.credence", NULL);
+  {
+    g_autoptr (CrProject) project = cr_project_create (path, NULL);
+    g_autoptr (CrDataset) dataset = cr_dataset_new ("trial");
+    const double dose[] = { 1, 2, 3, 4 };
+    g_assert_true (cr_dataset_add_column (dataset, "dose", CR_COLUMN_INTEGER, dose, 4, NULL, NULL));
+    g_assert_cmpint (cr_project_add_dataset (project, dataset, NULL, NULL), >, 0);
+  }
+
+  /* As `credence trial.credence` does. */
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
+  g_assert_true (CR_IS_WINDOW (window));
+  g_assert_true (wait_for (is_mapped, window));
+  g_assert_cmpstr (cr_window_get_project_path (CR_WINDOW (window)), ==, path);
+  g_assert_cmpstr (gtk_window_get_title (window), ==, "trial");
+  AdwStatusPage *data_page = ADW_STATUS_PAGE (template_child (CR_WINDOW (window), "data_page"));
+  g_assert_nonnull (strstr (adw_status_page_get_description (data_page), "“trial”: 4 rows, 1 column."));
+  /* No model in this project: the Model view says what will be there. */
+  GtkStack *model_stack = GTK_STACK (template_child (CR_WINDOW (window), "model_stack"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (model_stack), ==, "empty");
+}
+
+static gboolean
+has_window_of_type (gpointer type_pointer)
+{
+  GType type = GPOINTER_TO_SIZE (type_pointer);
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) window = g_list_model_get_item (toplevels, i);
+      if (G_TYPE_CHECK_INSTANCE_TYPE (window, type) && gtk_widget_get_mapped (GTK_WIDGET (window)))
+        return TRUE;
+    }
+  return FALSE;
+}
+
+static void
+test_refuses_bad_file (Fixture *fixture, gconstpointer data)
+{
+  CrWindow *window = activate (fixture);
+  g_autofree char *before = g_strdup (cr_window_get_project_path (window));
+  g_autofree char *path = g_build_filename (fixture->dir, "notes.credence", NULL);
+  g_assert_true (g_file_set_contents (path, "not a project", -1, NULL));
+
+  g_autoptr (GError) error = NULL;
+  g_assert_false (cr_window_open_project (window, path, &error));
+  g_assert_error (error, CR_STORE_ERROR, CR_STORE_ERROR_NOT_PROJECT);
+  /* The window keeps the project it had. */
+  g_assert_cmpstr (cr_window_get_project_path (window), ==, before);
+
+  /* Opened as a file argument, the error is shown in a dialog, with the reason. */
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
+  g_assert_true (wait_for (has_window_of_type, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG)));
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gboolean explained = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) dialog = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (dialog))
+        {
+          explained = strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                              "not a Credence project") != NULL;
+          gtk_window_destroy (GTK_WINDOW (dialog));
+        }
+    }
+  g_assert_true (explained);
+  g_autofree char *contents = NULL;
+  g_assert_true (g_file_get_contents (path, &contents, NULL, NULL));
+  g_assert_cmpstr (contents, ==, "not a project");
+}
+
+static void
+test_menu_actions (Fixture *fixture, gconstpointer data)
+{
+  CrWindow *window = activate (fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
+  g_assert_true (wait_for (has_window_of_type, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW)));
+
+  g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "about", NULL);
+  g_assert_true (wait_for (has_window_of_type, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW)));
+
+  g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->app), "quit"));
+  g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->app), "win.open");
+  g_assert_cmpstr (accels[0], ==, "<Control>o");
+}
+
+static void
+test_french (Fixture *fixture, gconstpointer data)
+{
+  CrWindow *window = activate (fixture);
+  AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, "stack"));
+  static const char *const titles[] = { "Données", "Modèle", "Échantillonnage", "Diagnostics", "Comparer", "Rapport" };
+  for (size_t i = 0; i < G_N_ELEMENTS (view_names); i++)
+    {
+      GtkWidget *child = adw_view_stack_get_child_by_name (stack, view_names[i]);
+      g_assert_cmpstr (adw_view_stack_page_get_title (adw_view_stack_get_page (stack, child)), ==, titles[i]);
+    }
+  AdwStatusPage *data_page = ADW_STATUS_PAGE (template_child (window, "data_page"));
+  g_assert_nonnull (strstr (adw_status_page_get_description (data_page), "« eight_schools » : 8 lignes, 3 colonnes."));
+  g_assert_nonnull (find_button (GTK_WIDGET (window), NULL, "_Lancer"));
+  save_screenshot (GTK_WIDGET (window), "data-fr.png");
+}
+
+int
+main (int argc, char **argv)
+{
+  gsl_set_error_handler_off ();
+  cr_application_init_i18n ();
+  g_test_init (&argc, &argv, NULL);
+
+  /* The example project is written under the user's data folder: use a fresh one, before
+   * anything asks GLib for it (it caches the answer). */
+  g_autofree char *home = g_dir_make_tmp ("credence-gui-home-XXXXXX", NULL);
+  g_assert_nonnull (home);
+  g_autofree char *data_home = g_build_filename (home, "data", NULL);
+  g_setenv ("XDG_DATA_HOME", data_home, TRUE);
+
+  if (!gtk_init_check ())
+    {
+      g_printerr ("test-gui needs a display: run the tests under xvfb-run (see README.md)\n");
+      return 1;
+    }
+  adw_init ();
+  the_app = cr_application_new (G_APPLICATION_NON_UNIQUE);
+  g_autoptr (GError) error = NULL;
+  if (!g_application_register (G_APPLICATION (the_app), NULL, &error))
+    g_error ("cannot register the application: %s", error->message);
+  /* Keep the application alive between windows, as g_application_run () would. */
+  g_application_hold (G_APPLICATION (the_app));
+
+#define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
+  if (g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "fr"))
+    ADD ("/gui/i18n/french", test_french);
+  else
+    {
+      ADD ("/gui/window/views", test_window_views);
+      ADD ("/gui/window/opens-example", test_opens_example);
+      ADD ("/gui/window/dark-style", test_dark_style);
+      ADD ("/gui/window/opens-file-argument", test_opens_file_argument);
+      ADD ("/gui/window/refuses-bad-file", test_refuses_bad_file);
+      ADD ("/gui/window/menu-actions", test_menu_actions);
+    }
+#undef ADD
+  int status = g_test_run ();
+  g_application_release (G_APPLICATION (the_app));
+  g_clear_object (&the_app);
+  g_autofree char *command = g_strdup_printf ("rm -rf '%s'", home);
+  if (system (command) != 0)
+    g_printerr ("could not remove %s\n", home);
+  return status;
+}
