@@ -30,6 +30,9 @@
  * millions of delimiters from exhausting memory on per-column state. */
 #define CSV_COLUMNS_MAX ((size_t) 1 << 20)
 
+/* A cell quoted in a message is cut to this many characters, so a long one stays readable. */
+#define CSV_EXCERPT_CHARS 40
+
 /* 2^53: every integer up to this magnitude is exact in a double. */
 #define CSV_INTEGER_LIMIT_DIGITS "9007199254740992"
 
@@ -55,10 +58,10 @@ typedef struct
 typedef struct
 {
   const char *source;
-  const char *text;  /* the whole input, for byte offsets */
-  const char *end;   /* end of the content: only blank lines lie beyond */
-  const char *p;     /* the next byte to read */
-  size_t line;       /* of p, 1-based */
+  const char *text; /* the whole input, for byte offsets */
+  const char *end;  /* end of the content: only blank lines lie beyond */
+  const char *p;    /* the next byte to read */
+  size_t line;      /* of p, 1-based */
   const char *line_start;
   char delimiter;
   guint8 unquoted_class[256];
@@ -92,10 +95,10 @@ typedef struct
   gboolean has_value;
   gboolean all_integer;
   gboolean is_text;
-  size_t text_from_row;     /* the row of the first text cell: earlier rows are re-read */
-  GHashTable *level_ids;    /* level -> provisional id; keys owned by level_names */
-  GPtrArray *level_names;   /* provisional id -> level, owned */
-  gboolean has_non_finite;  /* the first non-finite number, an error unless is_text */
+  size_t text_from_row;    /* the row of the first text cell: earlier rows are re-read */
+  GHashTable *level_ids;   /* level -> provisional id; keys owned by level_names */
+  GPtrArray *level_names;  /* provisional id -> level, owned */
+  gboolean has_non_finite; /* the first non-finite number, an error unless is_text */
   size_t non_finite_line;
   size_t non_finite_column;
   char *non_finite_text;
@@ -139,6 +142,25 @@ set_error_at (GError **error,
   va_end (args);
   g_set_error (error, CR_DATA_ERROR, code, "%s:%zu:%zu: %s", source, pos->line,
                pos_column (pos), what);
+}
+
+/* Returns: (transfer full) @length bytes of validated UTF-8 at @text, cut to
+ * CSV_EXCERPT_CHARS characters and marked "..." when longer, for a message. */
+static char *
+excerpt (const char *text, size_t length)
+{
+  const char *end = text + length, *p = text;
+  for (int n = 0; n < CSV_EXCERPT_CHARS && p < end; n++)
+    p = g_utf8_next_char (p);
+  if (p >= end)
+    return g_strndup (text, length);
+  return g_strdup_printf ("%.*s...", (int) (p - text), text);
+}
+
+static const char *
+plural (size_t n)
+{
+  return n == 1 ? "" : "s";
 }
 
 static CsvPos
@@ -421,7 +443,7 @@ scanner_read_field (CsvScanner *scanner, CsvField *field, GError **error)
   return field_check_length (scanner, field, error);
 }
 
-/* Blanks around a number or a missing marker are not part of it (the brief's trimming rule). */
+/* Blanks around a number or a missing marker are padding, not part of it. */
 static void
 trim_blanks (const char **begin, const char **end)
 {
@@ -630,7 +652,7 @@ reader_store_cell (CsvReader *reader, size_t j, const CsvField *field)
               column->has_non_finite = TRUE;
               column->non_finite_line = field->origin.line;
               column->non_finite_column = pos_column (&field->origin);
-              column->non_finite_text = g_strndup (begin, (gsize) (end - begin));
+              column->non_finite_text = excerpt (begin, (size_t) (end - begin));
             }
           return;
         case CELL_TEXT:
@@ -728,8 +750,9 @@ reader_read_header (CsvReader *reader, GError **error)
         }
       if (!g_hash_table_add (seen, (gpointer) name))
         {
+          g_autofree char *shown = excerpt (name, strlen (name));
           set_error_at (error, CR_DATA_ERROR_DUPLICATE_NAME, scanner->source, origin,
-                        "two columns are called '%s'; rename one of them", name);
+                        "two columns are called '%s'; rename one of them", shown);
           return FALSE;
         }
     }
@@ -786,10 +809,10 @@ reader_read_rows (CsvReader *reader, GError **error)
               if (!field.ends_record && !scanner_count_rest (scanner, &found, error))
                 return FALSE;
               set_error_at (error, CR_DATA_ERROR_RAGGED, scanner->source, &extra,
-                            "this row has %zu cells but the header names %zu columns; "
+                            "this row has %zu cells but the header names %zu column%s; "
                             "remove the extra cells, name them in the header, or quote a "
                             "cell that holds a %s",
-                            found, reader->n_columns, delimiter);
+                            found, reader->n_columns, plural (reader->n_columns), delimiter);
               return FALSE;
             }
           reader_store_cell (reader, j, &field);
@@ -806,9 +829,9 @@ reader_read_rows (CsvReader *reader, GError **error)
                           reader->n_columns, reader->n_columns - 1, delimiter);
           else
             set_error_at (error, CR_DATA_ERROR_RAGGED, scanner->source, &field.stop,
-                          "this row has %zu cells but the header names %zu columns; add "
+                          "this row has %zu cell%s but the header names %zu columns; add "
                           "the missing cells (an empty cell is a missing value)",
-                          j, reader->n_columns);
+                          j, plural (j), reader->n_columns);
           return FALSE;
         }
       reader->n_rows++;
@@ -836,8 +859,8 @@ reader_reread_text (CsvReader *reader, const char *data_begin, size_t data_line)
       size_t j = 0;
       do
         {
-          gboolean ok = scanner_read_field (scanner, &field, NULL);
-          g_assert (ok);
+          if (!scanner_read_field (scanner, &field, NULL))
+            g_assert_not_reached ();
           CsvColumn *column = &reader->columns[j];
           if (column->is_text && row < column->text_from_row && !isnan (column->values[row]))
             column->values[row] = column_intern (column, &field, reader->scratch);

@@ -10,8 +10,8 @@ struct _CrDataset
 {
   char *name;
   size_t n_rows;
-  GPtrArray *columns;   /* of CrColumn *, owned */
-  GHashTable *by_name;  /* column name -> CrColumn *; both owned by columns */
+  GPtrArray *columns;  /* of CrColumn *, owned */
+  GHashTable *by_name; /* column name -> CrColumn *; both owned by columns */
 };
 
 static void
