@@ -54,8 +54,6 @@ extern const CrDistribution cr_dist_gaussian_random_walk;
 double cr_dist_lngamma (double x);
 double cr_dist_lnbeta (double a, double b);
 double cr_dist_digamma (double x);
-/* log Γ(a + x) / Γ(a) without cancellation for large a; 0 for x = 0. */
-double cr_dist_lnpoch (double a, double x);
 
 /* TRUE when @p holds k >= 2 values in [0, 1] summing to 1 within the tolerance. */
 gboolean cr_dist_is_simplex (const double *p, size_t k);
