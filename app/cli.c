@@ -4,14 +4,17 @@
  * Exit status: 0 success, 1 a failure of the environment (a file that cannot be written),
  * 2 bad input (a malformed file, a bad argument), 64 a usage error.
  */
+#include "ad/ad.h"
 #include "config.h"
 #include "data/data.h"
+#include "model/model.h"
 #include "store/store.h"
 
 #include <glib/gi18n.h>
 #include <gsl/gsl_errno.h>
 #include <json-glib/json-glib.h>
 #include <locale.h>
+#include <math.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -29,14 +32,29 @@ typedef struct
   int (*run) (int argc, char **argv);
 } Command;
 
+static int command_check (int argc, char **argv);
+static int command_logp (int argc, char **argv);
 static int command_new (int argc, char **argv);
 static int command_info (int argc, char **argv);
 
 static const Command commands[] = {
+  { "check", "MODEL.crm [--data CSV]",
+    N_ ("Check a model: each variable's shape, support and transform"), command_check },
+  { "logp", "MODEL.crm [--data CSV] --at 'name=value,name=[v1,v2],...' [--jacobian] [--json]",
+    N_ ("The log density and its gradient at given parameter values"), command_logp },
   { "new", "PROJECT --data CSV [--model MODEL.crm]",
     N_ ("Create a project from a data table and, optionally, a model"), command_new },
   { "info", "PROJECT [--json]", N_ ("List the datasets and models in a project"), command_info },
 };
+
+static const Command *
+find_command (const char *name)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (commands); i++)
+    if (strcmp (commands[i].name, name) == 0)
+      return &commands[i];
+  g_assert_not_reached ();
+}
 
 static void
 print_usage (FILE *out)
@@ -75,6 +93,334 @@ print_error (const char *command, const GError *error)
   fprintf (stderr, "credence-cli %s: %s\n", command, error->message);
 }
 
+/* Reads the model at @model_path and the data at @data_path (may be NULL) and validates.
+ * Returns: 0, or the exit status after printing every error. */
+static int
+load_model (const char *command,
+            const char *model_path,
+            const char *data_path,
+            CrDataset **dataset,
+            CrModel **model)
+{
+  g_autoptr (GError) error = NULL;
+  if (data_path != NULL && (*dataset = cr_dataset_read_csv (data_path, &error)) == NULL)
+    {
+      print_error (command, error);
+      return EXIT_INPUT;
+    }
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (model_path, &text, NULL, &error))
+    {
+      print_error (command, error);
+      return EXIT_INPUT;
+    }
+  *model = cr_model_new_from_text (text, *dataset, model_path, NULL, &error);
+  if (*model == NULL || !cr_model_validate (*model, NULL, &error))
+    {
+      /* One message per line, each with file:line:column. */
+      fprintf (stderr, "%s\n", error->message);
+      return EXIT_INPUT;
+    }
+  return 0;
+}
+
+static const char *
+kind_name (CrNodeKind kind)
+{
+  switch (kind)
+    {
+    case CR_NODE_FREE:
+      return "free";
+    case CR_NODE_OBSERVED:
+      return "observed";
+    case CR_NODE_DETERMINISTIC:
+      return "deterministic";
+    case CR_NODE_LOCAL:
+      return "local";
+    case CR_NODE_DATA:
+      return "data";
+    }
+  return "?";
+}
+
+static char *
+shape_text (CrShape shape)
+{
+  if (shape.rank == 0)
+    return g_strdup ("scalar");
+  if (shape.rank == 1)
+    return g_strdup_printf ("[%zu]", shape.rows);
+  return g_strdup_printf ("[%zu, %zu]", shape.rows, shape.cols);
+}
+
+static int
+command_check (int argc, char **argv)
+{
+  g_autofree char *data_path = NULL;
+  const GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, N_ ("The data table (CSV)"), "CSV" },
+    { NULL },
+  };
+  int status = parse_options (find_command ("check"), entries, &argc, &argv);
+  if (status >= 0)
+    return status;
+  if (argc != 2)
+    {
+      fprintf (stderr, _("credence-cli check: give one model file\n"));
+      return EXIT_USAGE;
+    }
+  g_autoptr (CrDataset) dataset = NULL;
+  g_autoptr (CrModel) model = NULL;
+  if ((status = load_model ("check", argv[1], data_path, &dataset, &model)) != 0)
+    return status;
+
+  printf ("%-16s %-14s %-10s %-22s %-10s %s\n", _("variable"), _("kind"), _("shape"),
+          _("support"), _("transform"), _("free"));
+  const CrProgram *program = cr_model_get_program (model);
+  for (guint i = 0; i < program->statements->len; i++)
+    {
+      const CrStatement *statement = g_ptr_array_index (program->statements, i);
+      const CrNode *node = cr_model_find_node (model, statement->name);
+      if (node->statement != statement && node->kind != CR_NODE_DATA)
+        continue;
+      g_autofree char *shape = shape_text (node->shape);
+      g_autofree char *support = cr_model_describe_support (model, node);
+      if (node->kind == CR_NODE_FREE)
+        printf ("%-16s %-14s %-10s %-22s %-10s %zu\n", node->name, kind_name (node->kind), shape,
+                support, cr_transform_to_string (node->transform), node->free_size);
+      else if (node->kind == CR_NODE_OBSERVED)
+        printf ("%-16s %-14s %-10s %-22s %-10s -\n", node->name, kind_name (node->kind), shape,
+                node->dist->name, "-");
+      else
+        printf ("%-16s %-14s %-10s %-22s %-10s -\n", node->name, kind_name (node->kind), shape,
+                "-", "-");
+    }
+  printf (_("unconstrained dimensions: %zu\n"), cr_model_get_free_dimension (model));
+  printf (_("observations: %zu\n"), cr_model_get_n_observations (model));
+  return EXIT_SUCCESS;
+}
+
+/* Parses "a=1,b=[1, 2, 3]" into name -> GArray of doubles. */
+static GHashTable *
+parse_at (const char *text, GError **error)
+{
+  g_autoptr (GHashTable) values = g_hash_table_new_full (g_str_hash, g_str_equal, g_free,
+                                                         (GDestroyNotify) g_array_unref);
+  const char *p = text;
+  while (*p != '\0')
+    {
+      while (g_ascii_isspace (*p) || *p == ',')
+        p++;
+      if (*p == '\0')
+        break;
+      const char *name_start = p;
+      while (g_ascii_isalnum (*p) || *p == '_')
+        p++;
+      g_autofree char *name = g_strndup (name_start, p - name_start);
+      while (g_ascii_isspace (*p))
+        p++;
+      if (*name == '\0' || *p != '=')
+        {
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--at: expected name=value at “%s”"), name_start);
+          return NULL;
+        }
+      p++;
+      while (g_ascii_isspace (*p))
+        p++;
+      gboolean vector = *p == '[';
+      if (vector)
+        p++;
+      GArray *numbers = g_array_new (FALSE, FALSE, sizeof (double));
+      g_hash_table_replace (values, g_strdup (name), numbers);
+      for (;;)
+        {
+          while (g_ascii_isspace (*p))
+            p++;
+          char *end = NULL;
+          double v = g_ascii_strtod (p, &end);
+          if (end == p)
+            {
+              g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                           _("--at: the value of %s is not a number at “%s”"), name, p);
+              return NULL;
+            }
+          g_array_append_val (numbers, v);
+          p = end;
+          while (g_ascii_isspace (*p))
+            p++;
+          if (!vector)
+            break;
+          if (*p == ',')
+            {
+              p++;
+              continue;
+            }
+          if (*p == ']')
+            {
+              p++;
+              break;
+            }
+          g_set_error (error, G_OPTION_ERROR, G_OPTION_ERROR_BAD_VALUE,
+                       _("--at: expected ',' or ']' in the values of %s"), name);
+          return NULL;
+        }
+    }
+  return g_steal_pointer (&values);
+}
+
+static void
+print_values (const double *values, size_t n, gboolean vector)
+{
+  if (!vector)
+    {
+      printf ("%.17g", values[0]);
+      return;
+    }
+  printf ("[");
+  for (size_t i = 0; i < n; i++)
+    printf ("%s%.17g", i > 0 ? ", " : "", values[i]);
+  printf ("]");
+}
+
+static int
+command_logp (int argc, char **argv)
+{
+  g_autofree char *data_path = NULL, *at = NULL;
+  gboolean jacobian = FALSE, json = FALSE;
+  const GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, N_ ("The data table (CSV)"), "CSV" },
+    { "at", 0, 0, G_OPTION_ARG_STRING, &at, N_ ("The constrained value of every parameter"), "VALUES" },
+    { "jacobian", 0, 0, G_OPTION_ARG_NONE, &jacobian,
+      N_ ("Add the transforms' log-Jacobians; the gradient is then on the unconstrained scale"), NULL },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print one JSON object"), NULL },
+    { NULL },
+  };
+  int status = parse_options (find_command ("logp"), entries, &argc, &argv);
+  if (status >= 0)
+    return status;
+  if (argc != 2 || at == NULL)
+    {
+      fprintf (stderr, _("credence-cli logp: give one model file and --at\n"));
+      return EXIT_USAGE;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GHashTable) given = parse_at (at, &error);
+  if (given == NULL)
+    {
+      print_error ("logp", error);
+      return EXIT_USAGE;
+    }
+  g_autoptr (CrDataset) dataset = NULL;
+  g_autoptr (CrModel) model = NULL;
+  if ((status = load_model ("logp", argv[1], data_path, &dataset, &model)) != 0)
+    return status;
+  g_autoptr (CrTape) tape = cr_tape_new (model, &error);
+  if (tape == NULL)
+    {
+      print_error ("logp", error);
+      return EXIT_INPUT;
+    }
+
+  size_t n_free = cr_tape_get_n_free_variables (tape);
+  g_autofree double *values = g_new0 (double, MAX (cr_tape_get_free_values_size (tape), 1));
+  for (size_t i = 0; i < n_free; i++)
+    {
+      const CrTraceVariable *variable = cr_tape_get_free_variable (tape, i);
+      GArray *numbers = g_hash_table_lookup (given, variable->name);
+      size_t n = cr_shape_size (variable->shape);
+      if (numbers == NULL || numbers->len != n)
+        {
+          fprintf (stderr,
+                   numbers == NULL ? _("credence-cli logp: --at gives no value for %s; give %zu\n")
+                                   : _("credence-cli logp: --at gives the wrong number of values for %s; give %zu\n"),
+                   variable->name, n);
+          return EXIT_USAGE;
+        }
+      memcpy (values + variable->offset, numbers->data, n * sizeof (double));
+      g_hash_table_remove (given, variable->name);
+    }
+  if (g_hash_table_size (given) > 0)
+    {
+      GHashTableIter iter;
+      gpointer name;
+      g_hash_table_iter_init (&iter, given);
+      g_hash_table_iter_next (&iter, &name, NULL);
+      fprintf (stderr, _("credence-cli logp: %s is not a parameter of the model\n"), (const char *) name);
+      return EXIT_USAGE;
+    }
+
+  g_autoptr (CrWorkspace) workspace = cr_workspace_new (tape);
+  size_t dimension = cr_tape_get_dimension (tape);
+  g_autofree double *gradient = g_new0 (double, MAX (MAX (dimension, cr_tape_get_free_values_size (tape)), 1));
+  double lp;
+  if (jacobian)
+    {
+      g_autofree double *theta = g_new0 (double, MAX (dimension, 1));
+      if (!cr_tape_unconstrain (tape, workspace, values, theta, &error))
+        {
+          print_error ("logp", error);
+          return EXIT_INPUT;
+        }
+      lp = cr_tape_log_density (tape, workspace, theta, gradient);
+    }
+  else if (!cr_tape_log_density_constrained (tape, workspace, values, &lp, gradient, &error))
+    {
+      print_error ("logp", error);
+      return EXIT_INPUT;
+    }
+
+  /* With the Jacobian the gradient is in theta, whose slices follow the free variables. */
+  if (json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "logp");
+      if (isfinite (lp))
+        json_builder_add_double_value (builder, lp);
+      else
+        json_builder_add_string_value (builder, isnan (lp) ? "nan" : lp > 0 ? "inf" : "-inf");
+      json_builder_set_member_name (builder, "gradient");
+      json_builder_begin_object (builder);
+      for (size_t i = 0; i < n_free; i++)
+        {
+          const CrTraceVariable *variable = cr_tape_get_free_variable (tape, i);
+          const CrNode *node = cr_model_find_node (model, variable->name);
+          size_t n = jacobian ? node->free_size : cr_shape_size (variable->shape);
+          const double *g = gradient + (jacobian ? node->free_offset : variable->offset);
+          json_builder_set_member_name (builder, variable->name);
+          if (variable->shape.rank == 0 && n == 1)
+            json_builder_add_double_value (builder, g[0]);
+          else
+            {
+              json_builder_begin_array (builder);
+              for (size_t j = 0; j < n; j++)
+                json_builder_add_double_value (builder, g[j]);
+              json_builder_end_array (builder);
+            }
+        }
+      json_builder_end_object (builder);
+      json_builder_end_object (builder);
+      g_autoptr (JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *text = json_to_string (root, FALSE);
+      printf ("%s\n", text);
+      return EXIT_SUCCESS;
+    }
+  printf ("logp: %.17g\n", lp);
+  printf (jacobian ? _("gradient (unconstrained):\n") : _("gradient:\n"));
+  for (size_t i = 0; i < n_free; i++)
+    {
+      const CrTraceVariable *variable = cr_tape_get_free_variable (tape, i);
+      const CrNode *node = cr_model_find_node (model, variable->name);
+      size_t n = jacobian ? node->free_size : cr_shape_size (variable->shape);
+      printf ("  %s: ", variable->name);
+      print_values (gradient + (jacobian ? node->free_offset : variable->offset), n,
+                    variable->shape.rank > 0 || n != 1);
+      printf ("\n");
+    }
+  return EXIT_SUCCESS;
+}
+
 static int
 command_new (int argc, char **argv)
 {
@@ -84,7 +430,7 @@ command_new (int argc, char **argv)
     { "model", 'm', 0, G_OPTION_ARG_FILENAME, &model_path, N_ ("The model (.crm text)"), "MODEL" },
     { NULL },
   };
-  int status = parse_options (&commands[0], entries, &argc, &argv);
+  int status = parse_options (find_command ("new"), entries, &argc, &argv);
   if (status >= 0)
     return status;
   if (argc != 2 || data_path == NULL)
@@ -150,7 +496,7 @@ command_info (int argc, char **argv)
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print one JSON object"), NULL },
     { NULL },
   };
-  int status = parse_options (&commands[1], entries, &argc, &argv);
+  int status = parse_options (find_command ("info"), entries, &argc, &argv);
   if (status >= 0)
     return status;
   if (argc != 2)

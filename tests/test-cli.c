@@ -2,6 +2,7 @@
 #include <gio/gio.h>
 #include <glib/gstdio.h>
 #include <json-glib/json-glib.h>
+#include <math.h>
 #include <string.h>
 
 typedef struct
@@ -69,6 +70,8 @@ test_help_lists_commands (void)
   g_assert_nonnull (strstr (r.out, "Usage: credence-cli COMMAND"));
   g_assert_nonnull (strstr (r.out, "\n  new "));
   g_assert_nonnull (strstr (r.out, "\n  info "));
+  g_assert_nonnull (strstr (r.out, "\n  check "));
+  g_assert_nonnull (strstr (r.out, "\n  logp "));
 }
 
 static void
@@ -161,6 +164,52 @@ test_bad_inputs_exit_2 (void)
   remove_with_dir (not_project);
 }
 
+static void
+test_check (void)
+{
+  g_autofree char *coin = g_test_build_filename (G_TEST_DIST, "data", "cli", "coin.crm", NULL);
+  g_auto (Result) r = { 0 };
+  run (&r, "check", coin, NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_assert_true (g_regex_match_simple ("^p +free +scalar +\\(0, 1\\) +interval +1$", r.out, G_REGEX_MULTILINE, 0));
+  g_assert_true (g_regex_match_simple ("^n_heads +observed +scalar +Binomial", r.out, G_REGEX_MULTILINE, 0));
+  g_assert_nonnull (strstr (r.out, "unconstrained dimensions: 1\n"));
+
+  g_autofree char *typo = g_test_build_filename (G_TEST_DIST, "data", "cli", "typo.crm", NULL);
+  g_auto (Result) bad = { 0 };
+  run (&bad, "check", typo, NULL);
+  g_assert_cmpint (bad.status, ==, 2);
+  g_autofree char *expected = g_strdup_printf ("%s:2:15: 'sigam' is not defined; did you mean 'sigma'?\n", typo);
+  g_assert_cmpstr (bad.err, ==, expected);
+}
+
+static void
+test_logp (void)
+{
+  g_autofree char *coin = g_test_build_filename (G_TEST_DIST, "data", "cli", "coin.crm", NULL);
+  g_auto (Result) r = { 0 };
+  run (&r, "logp", coin, "--at", "p=0.3", "--json", NULL);
+  g_assert_cmpint (r.status, ==, 0);
+  g_autoptr (JsonNode) root = json_from_string (r.out, NULL);
+  g_assert_nonnull (root);
+  JsonObject *object = json_node_get_object (root);
+  /* log Beta(0.3 | 2, 2) + log Binomial(15 | 50, 0.3), and its derivative 16/p - 36/(1-p). */
+  double expected = log (6 * 0.3 * 0.7) + lgamma (51) - lgamma (16) - lgamma (36) + 15 * log (0.3) + 35 * log (0.7);
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (object, "logp"), expected, 1e-12);
+  JsonObject *gradient = json_object_get_object_member (object, "gradient");
+  g_assert_cmpfloat_with_epsilon (json_object_get_double_member (gradient, "p"), 16 / 0.3 - 36 / 0.7, 1e-10);
+
+  g_auto (Result) missing = { 0 };
+  run (&missing, "logp", coin, "--at", "q=0.3", NULL);
+  g_assert_cmpint (missing.status, ==, 64);
+  g_assert_nonnull (strstr (missing.err, "--at gives no value for p"));
+
+  g_auto (Result) outside = { 0 };
+  run (&outside, "logp", coin, "--at", "p=1.5", NULL);
+  g_assert_cmpint (outside.status, ==, 2);
+  g_assert_nonnull (strstr (outside.err, "p: "));
+}
+
 /* The headless tool must never load GTK: it runs on servers with no display libraries. */
 static void
 test_does_not_link_gtk (void)
@@ -187,6 +236,8 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/usage-errors", test_usage_errors);
   g_test_add_func ("/cli/new-and-info", test_new_and_info);
   g_test_add_func ("/cli/bad-inputs-exit-2", test_bad_inputs_exit_2);
+  g_test_add_func ("/cli/check", test_check);
+  g_test_add_func ("/cli/logp", test_logp);
   g_test_add_func ("/cli/does-not-link-gtk", test_does_not_link_gtk);
   return g_test_run ();
 }

@@ -1,0 +1,983 @@
+/* tape.c: compiling a model into a tape, and evaluating it forward and backward. */
+#include "ad/ad.h"
+
+#include "cr-math.h"
+
+#include <gsl/gsl_cblas.h>
+#include <math.h>
+#include <string.h>
+
+G_DEFINE_QUARK (cr-ad-error-quark, cr_ad_error)
+
+/* A slot addresses a run of doubles: in the tape's constants when CONSTANT is set, else in a
+ * workspace's values (and the same place in its adjoints). */
+typedef guint32 Slot;
+#define CONSTANT ((Slot) 0x80000000u)
+#define NO_SLOT ((Slot) 0xffffffffu)
+
+typedef enum
+{
+  OP_TRANSFORM,
+  OP_NEGATE,
+  OP_BINARY,
+  OP_FUNCTION,
+  OP_SUM,
+  OP_MEAN,
+  OP_DOT,
+  OP_GATHER,
+  OP_MATVEC,
+  OP_VECTOR,
+  OP_LOGP,
+} OpKind;
+
+/* Fused likelihood kernels for the hot paths; GENERIC calls the distribution's functions. */
+typedef enum
+{
+  KERNEL_GENERIC,
+  KERNEL_NORMAL,
+  KERNEL_BERNOULLI_LOGIT,
+  KERNEL_POISSON_LOG,
+} Kernel;
+
+typedef struct
+{
+  OpKind kind;
+  Slot out;
+  size_t n; /* values in out */
+  Slot a, b;
+  size_t na, nb; /* values in a and b: 1 broadcasts */
+  CrBinaryOp op;
+  CrFunction function;
+  size_t *index;     /* GATHER: n positions in a */
+  size_t rows, cols; /* MATVEC: a is rows x cols, row-major; b has cols */
+  Slot *list;        /* VECTOR: n scalar slots */
+
+  /* TRANSFORM: theta[theta_offset ..] -> out; bounds in lower/upper (NO_SLOT: 0 / none) */
+  CrTransformKind transform;
+  size_t theta_offset, free_size;
+  Slot lower, upper;
+  size_t free_values_offset; /* where its constrained values sit in the packed free values */
+  const char *name;
+
+  /* LOGP: log p(out | args); out holds the variable's values (n of them) */
+  const CrDistribution *dist;
+  Kernel kernel;
+  Slot args[CR_DIST_MAX_ARGS];
+  size_t arg_len[CR_DIST_MAX_ARGS];
+  gboolean observed;
+  size_t pointwise_offset; /* observed: where its terms start */
+  double *log_factorial;   /* POISSON_LOG on data: lgamma (y + 1), once */
+} Op;
+
+struct _CrTape
+{
+  const CrModel *model;
+  GArray *ops;        /* of Op */
+  double *constants;  /* n_constants */
+  size_t n_constants;
+  size_t n_values;    /* workspace values (and adjoints) */
+  size_t dimension;
+  size_t n_observations;
+  size_t max_vector_args; /* the longest argument list a vector density sees, for scratch */
+  GArray *trace;       /* of CrTraceVariable, with .offset into the trace draw */
+  GArray *trace_slots; /* of Slot, one per trace variable */
+  GArray *free_vars;   /* of CrTraceVariable, .offset into the packed free values */
+  size_t trace_size, free_values_size;
+};
+
+struct _CrWorkspace
+{
+  const CrTape *tape;
+  double *values;
+  double *adjoints;
+  double *theta; /* scratch for the constrained entry points */
+};
+
+/* Compiling */
+
+typedef struct
+{
+  CrTape *tape;
+  GArray *constants;     /* of double, grows while compiling */
+  GHashTable *node_slots; /* const CrNode * -> Slot + 1 */
+  GError **error;
+} Compiler;
+
+static Slot
+add_constant (Compiler *c, const double *values, size_t n)
+{
+  Slot slot = (Slot) c->constants->len | CONSTANT;
+  g_array_append_vals (c->constants, values, (guint) n);
+  return slot;
+}
+
+static Slot
+add_values (Compiler *c, size_t n)
+{
+  Slot slot = (Slot) c->tape->n_values;
+  c->tape->n_values += MAX (n, 1);
+  return slot;
+}
+
+static Op *
+push_op (Compiler *c, OpKind kind)
+{
+  Op op = { 0 };
+  op.kind = kind;
+  op.a = op.b = op.lower = op.upper = NO_SLOT;
+  for (guint k = 0; k < CR_DIST_MAX_ARGS; k++)
+    op.args[k] = NO_SLOT;
+  g_array_append_val (c->tape->ops, op);
+  return &g_array_index (c->tape->ops, Op, c->tape->ops->len - 1);
+}
+
+static Slot compile_expr (Compiler *c, const CrExpr *expr);
+
+static Slot
+compile_call (Compiler *c, const CrExpr *expr, size_t n)
+{
+  const CrCall *call = expr->call;
+  CrFunction function;
+  cr_function_lookup (call->name, &function);
+  const CrExpr *x = ((const CrArgument *) g_ptr_array_index (call->arguments, 0))->value;
+  Slot a = compile_expr (c, x);
+  size_t na = cr_shape_size (cr_model_expr_shape (c->tape->model, x));
+  Slot b = NO_SLOT;
+  size_t nb = 0;
+  if (call->arguments->len > 1)
+    {
+      const CrExpr *y = ((const CrArgument *) g_ptr_array_index (call->arguments, 1))->value;
+      b = compile_expr (c, y);
+      nb = cr_shape_size (cr_model_expr_shape (c->tape->model, y));
+    }
+  Slot out = add_values (c, n);
+  Op *op;
+  switch (function)
+    {
+    case CR_FUNCTION_POW:
+      op = push_op (c, OP_BINARY);
+      op->op = CR_BINARY_POWER;
+      break;
+    case CR_FUNCTION_SUM:
+      op = push_op (c, OP_SUM);
+      break;
+    case CR_FUNCTION_MEAN:
+      op = push_op (c, OP_MEAN);
+      break;
+    case CR_FUNCTION_DOT:
+      op = push_op (c, OP_DOT);
+      break;
+    default:
+      op = push_op (c, OP_FUNCTION);
+      op->function = function;
+      break;
+    }
+  op->out = out, op->n = n;
+  op->a = a, op->na = na;
+  op->b = b, op->nb = nb;
+  return out;
+}
+
+static Slot
+compile_expr (Compiler *c, const CrExpr *expr)
+{
+  const CrModel *model = c->tape->model;
+  CrShape shape = cr_model_expr_shape (model, expr);
+  size_t n = cr_shape_size (shape);
+
+  if (expr->kind == CR_EXPR_NAME)
+    {
+      const CrNode *node = cr_model_find_node (model, expr->name);
+      gpointer slot = g_hash_table_lookup (c->node_slots, node);
+      g_assert (slot != NULL);
+      return (Slot) (GPOINTER_TO_SIZE (slot) - 1);
+    }
+  if (cr_model_expr_is_constant (model, expr))
+    {
+      g_autofree double *values = cr_model_eval_constant (model, expr, NULL);
+      return add_constant (c, values, n);
+    }
+
+  switch (expr->kind)
+    {
+    case CR_EXPR_NEGATE:
+      {
+        Slot a = compile_expr (c, expr->operand);
+        Slot out = add_values (c, n);
+        Op *op = push_op (c, OP_NEGATE);
+        op->out = out, op->n = n, op->a = a, op->na = n;
+        return out;
+      }
+    case CR_EXPR_BINARY:
+      {
+        CrShape sa = cr_model_expr_shape (model, expr->binary.left);
+        CrShape sb = cr_model_expr_shape (model, expr->binary.right);
+        Slot a = compile_expr (c, expr->binary.left);
+        Slot b = compile_expr (c, expr->binary.right);
+        Slot out = add_values (c, n);
+        Op *op = push_op (c, expr->binary.op == CR_BINARY_MATMUL ? OP_MATVEC : OP_BINARY);
+        op->out = out, op->n = n;
+        op->a = a, op->na = cr_shape_size (sa);
+        op->b = b, op->nb = cr_shape_size (sb);
+        op->op = expr->binary.op;
+        op->rows = sa.rows, op->cols = sa.cols;
+        return out;
+      }
+    case CR_EXPR_CALL:
+      return compile_call (c, expr, n);
+    case CR_EXPR_SUBSCRIPT:
+      {
+        Slot a = compile_expr (c, expr->subscript.base);
+        CrShape index_shape;
+        g_autofree double *positions = cr_model_eval_constant (model, expr->subscript.index, &index_shape);
+        Slot out = add_values (c, n);
+        Op *op = push_op (c, OP_GATHER);
+        op->out = out, op->n = n, op->a = a;
+        op->na = cr_shape_size (cr_model_expr_shape (model, expr->subscript.base));
+        op->index = g_new (size_t, MAX (n, 1));
+        for (size_t i = 0; i < n; i++)
+          op->index[i] = (size_t) positions[i];
+        return out;
+      }
+    case CR_EXPR_VECTOR:
+      {
+        Slot *list = g_new (Slot, n);
+        for (size_t i = 0; i < n; i++)
+          list[i] = compile_expr (c, g_ptr_array_index (expr->elements, i));
+        Slot out = add_values (c, n);
+        Op *op = push_op (c, OP_VECTOR);
+        op->out = out, op->n = n, op->list = list;
+        return out;
+      }
+    case CR_EXPR_NUMBER:
+    case CR_EXPR_NAME:
+      break;
+    }
+  g_assert_not_reached ();
+}
+
+static Kernel
+choose_kernel (const CrDistribution *dist, const Op *op)
+{
+  if (dist->kind != CR_DIST_ELEMENTWISE)
+    return KERNEL_GENERIC;
+  if (strcmp (dist->name, "Normal") == 0)
+    return KERNEL_NORMAL;
+  if (strcmp (dist->name, "BernoulliLogit") == 0 && op->observed)
+    return KERNEL_BERNOULLI_LOGIT;
+  if (strcmp (dist->name, "PoissonLog") == 0 && op->observed)
+    return KERNEL_POISSON_LOG;
+  return KERNEL_GENERIC;
+}
+
+static void
+compile_logp (Compiler *c, const CrNode *node, Slot x)
+{
+  Slot args[CR_DIST_MAX_ARGS];
+  for (guint k = 0; k < node->dist->n_args; k++)
+    args[k] = compile_expr (c, node->args[k]);
+  Op *op = push_op (c, OP_LOGP);
+  op->out = x;
+  op->n = cr_shape_size (node->shape);
+  op->dist = node->dist;
+  op->name = node->name;
+  op->observed = node->kind == CR_NODE_OBSERVED;
+  for (guint k = 0; k < node->dist->n_args; k++)
+    {
+      op->args[k] = args[k];
+      op->arg_len[k] = cr_shape_size (cr_model_expr_shape (c->tape->model, node->args[k]));
+      c->tape->max_vector_args = MAX (c->tape->max_vector_args, op->arg_len[k]);
+    }
+  op->kernel = choose_kernel (node->dist, op);
+  if (op->observed)
+    {
+      op->pointwise_offset = c->tape->n_observations;
+      gboolean time_series = strcmp (node->dist->name, "AR1") == 0
+                             || strcmp (node->dist->name, "GaussianRandomWalk") == 0;
+      c->tape->n_observations += node->dist->kind == CR_DIST_JOINT && !time_series ? 1 : op->n;
+    }
+  if (op->kernel == KERNEL_POISSON_LOG)
+    {
+      op->log_factorial = g_new (double, MAX (op->n, 1));
+      for (size_t i = 0; i < op->n; i++)
+        op->log_factorial[i] = lgamma_r (node->values[i] + 1.0, &(int){ 0 });
+    }
+}
+
+static void
+add_trace_variable (GArray *list, size_t *size, const CrNode *node)
+{
+  CrTraceVariable variable = { node->name, node->kind, node->shape, *size };
+  g_array_append_val (list, variable);
+  *size += cr_shape_size (node->shape);
+}
+
+CrTape *
+cr_tape_new (const CrModel *model, GError **error)
+{
+  g_return_val_if_fail (model != NULL, NULL);
+  if (!cr_model_is_valid (model))
+    {
+      g_set_error (error, CR_AD_ERROR, CR_AD_ERROR_INVALID_MODEL,
+                   "%s: the model has errors; fix them before it can be compiled",
+                   cr_model_get_filename (model));
+      return NULL;
+    }
+
+  CrTape *tape = g_new0 (CrTape, 1);
+  tape->model = model;
+  tape->ops = g_array_new (FALSE, TRUE, sizeof (Op));
+  tape->trace = g_array_new (FALSE, FALSE, sizeof (CrTraceVariable));
+  tape->trace_slots = g_array_new (FALSE, FALSE, sizeof (Slot));
+  tape->free_vars = g_array_new (FALSE, FALSE, sizeof (CrTraceVariable));
+  tape->dimension = cr_model_get_free_dimension (model);
+
+  Compiler c = { tape, g_array_new (FALSE, FALSE, sizeof (double)),
+                 g_hash_table_new (g_direct_hash, g_direct_equal), error };
+  for (size_t i = 0; i < cr_model_get_n_nodes (model); i++)
+    {
+      const CrNode *node = cr_model_get_node (model, i);
+      Slot slot = NO_SLOT;
+      switch (node->kind)
+        {
+        case CR_NODE_DATA:
+          slot = add_constant (&c, node->values, cr_shape_size (node->shape));
+          break;
+        case CR_NODE_OBSERVED:
+          slot = add_constant (&c, node->values, cr_shape_size (node->shape));
+          compile_logp (&c, node, slot);
+          break;
+        case CR_NODE_FREE:
+          {
+            Slot lower = node->lower != NULL ? compile_expr (&c, node->lower) : NO_SLOT;
+            Slot upper = node->upper != NULL ? compile_expr (&c, node->upper) : NO_SLOT;
+            slot = add_values (&c, cr_shape_size (node->shape));
+            Op *op = push_op (&c, OP_TRANSFORM);
+            op->out = slot;
+            op->n = cr_shape_size (node->shape);
+            op->transform = node->transform;
+            op->theta_offset = node->free_offset;
+            op->free_size = node->free_size;
+            op->lower = lower;
+            op->upper = upper;
+            op->name = node->name;
+            op->free_values_offset = tape->free_values_size;
+            add_trace_variable (tape->free_vars, &tape->free_values_size, node);
+            compile_logp (&c, node, slot);
+            break;
+          }
+        case CR_NODE_DETERMINISTIC:
+        case CR_NODE_LOCAL:
+          slot = compile_expr (&c, node->statement->value);
+          break;
+        }
+      g_hash_table_insert (c.node_slots, (gpointer) node, GSIZE_TO_POINTER ((gsize) slot + 1));
+    }
+
+  /* The trace in the order of the statements, as a person reads the model. */
+  const CrProgram *program = cr_model_get_program (model);
+  for (guint i = 0; i < program->statements->len; i++)
+    {
+      const CrStatement *s = g_ptr_array_index (program->statements, i);
+      const CrNode *node = cr_model_find_node (model, s->name);
+      if (node->statement != s || (node->kind != CR_NODE_FREE && node->kind != CR_NODE_DETERMINISTIC))
+        continue;
+      Slot slot = (Slot) (GPOINTER_TO_SIZE (g_hash_table_lookup (c.node_slots, node)) - 1);
+      add_trace_variable (tape->trace, &tape->trace_size, node);
+      g_array_append_val (tape->trace_slots, slot);
+    }
+
+  g_hash_table_unref (c.node_slots);
+  tape->n_constants = c.constants->len;
+  tape->constants = (double *) g_array_free (c.constants, FALSE);
+  if (tape->n_values >= CONSTANT || tape->n_constants >= CONSTANT)
+    {
+      g_set_error (error, CR_AD_ERROR, CR_AD_ERROR_TOO_LARGE,
+                   "%s: the model needs more than 2^31 values; use fewer rows",
+                   cr_model_get_filename (model));
+      cr_tape_free (tape);
+      return NULL;
+    }
+  g_assert (tape->n_observations == cr_model_get_n_observations (model));
+  return tape;
+}
+
+void
+cr_tape_free (CrTape *tape)
+{
+  if (tape == NULL)
+    return;
+  for (guint i = 0; i < tape->ops->len; i++)
+    {
+      Op *op = &g_array_index (tape->ops, Op, i);
+      g_free (op->index);
+      g_free (op->list);
+      g_free (op->log_factorial);
+    }
+  g_array_unref (tape->ops);
+  g_array_unref (tape->trace);
+  g_array_unref (tape->trace_slots);
+  g_array_unref (tape->free_vars);
+  g_free (tape->constants);
+  g_free (tape);
+}
+
+size_t
+cr_tape_get_dimension (const CrTape *tape)
+{
+  return tape->dimension;
+}
+
+size_t
+cr_tape_get_n_observations (const CrTape *tape)
+{
+  return tape->n_observations;
+}
+
+size_t
+cr_tape_get_n_operations (const CrTape *tape)
+{
+  return tape->ops->len;
+}
+
+CrWorkspace *
+cr_workspace_new (const CrTape *tape)
+{
+  CrWorkspace *workspace = g_new0 (CrWorkspace, 1);
+  workspace->tape = tape;
+  workspace->values = g_new0 (double, MAX (tape->n_values, 1));
+  workspace->adjoints = g_new0 (double, MAX (tape->n_values, 1));
+  workspace->theta = g_new0 (double, MAX (tape->dimension, 1));
+  return workspace;
+}
+
+void
+cr_workspace_free (CrWorkspace *workspace)
+{
+  if (workspace == NULL)
+    return;
+  g_free (workspace->values);
+  g_free (workspace->adjoints);
+  g_free (workspace->theta);
+  g_free (workspace);
+}
+
+/* Evaluation */
+
+static inline double *
+values_of (const CrTape *tape, CrWorkspace *w, Slot slot)
+{
+  return slot & CONSTANT ? tape->constants + (slot & ~CONSTANT) : w->values + slot;
+}
+
+/* NULL for constants: nothing flows back into data. */
+static inline double *
+adjoint_of (CrWorkspace *w, Slot slot)
+{
+  return slot == NO_SLOT || (slot & CONSTANT) ? NULL : w->adjoints + slot;
+}
+
+static inline double
+bound_value (const CrTape *tape, CrWorkspace *w, Slot slot, double otherwise)
+{
+  return slot == NO_SLOT ? otherwise : values_of (tape, w, slot)[0];
+}
+
+typedef struct
+{
+  gboolean jacobian;
+  gboolean gradient;   /* accumulate adjoints */
+  double *pointwise;   /* observed terms, or NULL */
+  gboolean likelihood_only;
+  const double *free_values; /* packed constrained values that replace the transforms' */
+} Mode;
+
+/* The fused Normal: log N(x | mu, sigma) over n elements, sigma's log hoisted when shared. */
+static double
+normal_kernel (const Op *op, const double *x, const double *mu, const double *sigma, double *gx,
+               double *gmu, double *gsigma, double *pointwise)
+{
+  size_t smu = op->arg_len[0] == 1 ? 0 : 1, ssigma = op->arg_len[1] == 1 ? 0 : 1;
+  double shared_log_sigma = ssigma == 0 ? log (sigma[0]) : 0.0;
+  double total = 0.0;
+  for (size_t i = 0; i < op->n; i++)
+    {
+      double s = sigma[i * ssigma];
+      if (!(s > 0.0) || isinf (s))
+        {
+          if (pointwise != NULL)
+            pointwise[i] = -INFINITY;
+          total = isnan (s) ? NAN : -INFINITY;
+          continue;
+        }
+      double inv_s = 1.0 / s;
+      double z = (x[i] - mu[i * smu]) * inv_s;
+      double term = -0.5 * z * z - (ssigma == 0 ? shared_log_sigma : log (s)) - CR_LOG_SQRT_2PI;
+      total += term;
+      if (pointwise != NULL)
+        pointwise[i] = term;
+      if (gx != NULL)
+        gx[i] -= z * inv_s;
+      if (gmu != NULL)
+        gmu[i * smu] += z * inv_s;
+      if (gsigma != NULL)
+        gsigma[i * ssigma] += (z * z - 1.0) * inv_s;
+    }
+  return total;
+}
+
+/* The fused BernoulliLogit on data y in {0, 1}: y eta - log(1 + e^eta), stably. */
+static double
+bernoulli_logit_kernel (const Op *op, const double *y, const double *eta, double *geta, double *pointwise)
+{
+  size_t seta = op->arg_len[0] == 1 ? 0 : 1;
+  double total = 0.0;
+  for (size_t i = 0; i < op->n; i++)
+    {
+      double e = eta[i * seta];
+      double term = y[i] != 0.0 ? cr_log_inv_logit (e) : cr_log1m_inv_logit (e);
+      total += term;
+      if (pointwise != NULL)
+        pointwise[i] = term;
+      if (geta != NULL)
+        geta[i * seta] += y[i] - cr_inv_logit (e);
+    }
+  return total;
+}
+
+/* The fused PoissonLog on data y: y eta - e^eta - log y!, with log y! computed once. */
+static double
+poisson_log_kernel (const Op *op, const double *y, const double *eta, double *geta, double *pointwise)
+{
+  size_t seta = op->arg_len[0] == 1 ? 0 : 1;
+  double total = 0.0;
+  for (size_t i = 0; i < op->n; i++)
+    {
+      double e = eta[i * seta];
+      double rate = exp (e);
+      double term = (y[i] != 0.0 ? y[i] * e : 0.0) - rate - op->log_factorial[i];
+      total += term;
+      if (pointwise != NULL)
+        pointwise[i] = term;
+      if (geta != NULL)
+        geta[i * seta] += y[i] - rate;
+    }
+  return total;
+}
+
+static double
+eval_logp (const CrTape *tape, CrWorkspace *w, const Op *op, const Mode *mode)
+{
+  const CrDistribution *dist = op->dist;
+  const double *x = values_of (tape, w, op->out);
+  const double *args[CR_DIST_MAX_ARGS] = { NULL };
+  double *d_args[CR_DIST_MAX_ARGS] = { NULL };
+  for (guint k = 0; k < dist->n_args; k++)
+    {
+      args[k] = values_of (tape, w, op->args[k]);
+      d_args[k] = mode->gradient ? adjoint_of (w, op->args[k]) : NULL;
+    }
+  double *d_x = mode->gradient && !op->observed ? adjoint_of (w, op->out) : NULL;
+  double *pointwise = op->observed && mode->pointwise != NULL ? mode->pointwise + op->pointwise_offset : NULL;
+
+  switch (op->kernel)
+    {
+    case KERNEL_NORMAL:
+      return normal_kernel (op, x, args[0], args[1], d_x, d_args[0], d_args[1], pointwise);
+    case KERNEL_BERNOULLI_LOGIT:
+      return bernoulli_logit_kernel (op, x, args[0], d_args[0], pointwise);
+    case KERNEL_POISSON_LOG:
+      return poisson_log_kernel (op, x, args[0], d_args[0], pointwise);
+    case KERNEL_GENERIC:
+      break;
+    }
+
+  if (dist->kind != CR_DIST_ELEMENTWISE)
+    return dist->log_density_vector (x, op->n, args, op->arg_len, d_x, d_args, pointwise);
+
+  size_t stride[CR_DIST_MAX_ARGS];
+  for (guint k = 0; k < dist->n_args; k++)
+    stride[k] = op->arg_len[k] == 1 ? 0 : 1;
+  double total = 0.0;
+  double arg_i[CR_DIST_MAX_ARGS], d_arg_i[CR_DIST_MAX_ARGS], d_x_i;
+  gboolean want = d_x != NULL;
+  for (guint k = 0; k < dist->n_args; k++)
+    want = want || d_args[k] != NULL;
+  for (size_t i = 0; i < op->n; i++)
+    {
+      for (guint k = 0; k < dist->n_args; k++)
+        arg_i[k] = args[k][i * stride[k]];
+      double term = dist->log_density (x[i], arg_i, want ? &d_x_i : NULL, want ? d_arg_i : NULL);
+      total += term;
+      if (pointwise != NULL)
+        pointwise[i] = term;
+      if (!want)
+        continue;
+      if (d_x != NULL)
+        d_x[i] += d_x_i;
+      for (guint k = 0; k < dist->n_args; k++)
+        if (d_args[k] != NULL)
+          d_args[k][i * stride[k]] += d_arg_i[k];
+    }
+  return total;
+}
+
+static double
+binary_value (CrBinaryOp op, double a, double b)
+{
+  switch (op)
+    {
+    case CR_BINARY_ADD:
+      return a + b;
+    case CR_BINARY_SUBTRACT:
+      return a - b;
+    case CR_BINARY_MULTIPLY:
+      return a * b;
+    case CR_BINARY_DIVIDE:
+      return a / b;
+    case CR_BINARY_POWER:
+      return pow (a, b);
+    case CR_BINARY_MATMUL:
+      break;
+    }
+  return NAN;
+}
+
+/* Runs every operation forward. Likelihood terms are sinks, so their adjoints (d lp / d input,
+ * with d lp / d term = 1) are added here, before the reverse sweep needs them. */
+static double
+forward (const CrTape *tape, CrWorkspace *w, const double *theta, const Mode *mode)
+{
+  double lp = 0.0;
+  if (mode->gradient)
+    memset (w->adjoints, 0, tape->n_values * sizeof (double));
+  for (guint o = 0; o < tape->ops->len; o++)
+    {
+      const Op *op = &g_array_index (tape->ops, Op, o);
+      double *out = values_of (tape, w, op->out);
+      const double *a = op->a != NO_SLOT ? values_of (tape, w, op->a) : NULL;
+      const double *b = op->b != NO_SLOT ? values_of (tape, w, op->b) : NULL;
+      size_t sa = op->na == 1 ? 0 : 1, sb = op->nb == 1 ? 0 : 1;
+      switch (op->kind)
+        {
+        case OP_TRANSFORM:
+          if (mode->free_values != NULL)
+            {
+              memcpy (out, mode->free_values + op->free_values_offset, op->n * sizeof (double));
+              break;
+            }
+          {
+            double lower = bound_value (tape, w, op->lower, 0.0);
+            double upper = bound_value (tape, w, op->upper, 1.0);
+            double log_jacobian = cr_transform_forward (op->transform, lower, upper,
+                                                        theta + op->theta_offset, out, op->n);
+            if (mode->jacobian)
+              lp += log_jacobian;
+            break;
+          }
+        case OP_NEGATE:
+          for (size_t i = 0; i < op->n; i++)
+            out[i] = -a[i];
+          break;
+        case OP_BINARY:
+          switch (op->op)
+            {
+            case CR_BINARY_ADD:
+              for (size_t i = 0; i < op->n; i++)
+                out[i] = a[i * sa] + b[i * sb];
+              break;
+            case CR_BINARY_MULTIPLY:
+              for (size_t i = 0; i < op->n; i++)
+                out[i] = a[i * sa] * b[i * sb];
+              break;
+            default:
+              for (size_t i = 0; i < op->n; i++)
+                out[i] = binary_value (op->op, a[i * sa], b[i * sb]);
+              break;
+            }
+          break;
+        case OP_FUNCTION:
+          for (size_t i = 0; i < op->n; i++)
+            out[i] = cr_function_apply (op->function, a[i]);
+          break;
+        case OP_SUM:
+        case OP_MEAN:
+          {
+            double total = 0.0;
+            for (size_t i = 0; i < op->na; i++)
+              total += a[i];
+            out[0] = op->kind == OP_SUM ? total : total / (double) op->na;
+            break;
+          }
+        case OP_DOT:
+          {
+            double total = 0.0;
+            for (size_t i = 0; i < op->na; i++)
+              total += a[i] * b[i];
+            out[0] = total;
+            break;
+          }
+        case OP_GATHER:
+          for (size_t i = 0; i < op->n; i++)
+            out[i] = a[op->index[i]];
+          break;
+        case OP_MATVEC:
+          cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) op->rows, (int) op->cols, 1.0, a,
+                       (int) op->cols, b, 1, 0.0, out, 1);
+          break;
+        case OP_VECTOR:
+          for (size_t i = 0; i < op->n; i++)
+            out[i] = values_of (tape, w, op->list[i])[0];
+          break;
+        case OP_LOGP:
+          if (!mode->likelihood_only || op->observed)
+            lp += eval_logp (tape, w, op, mode);
+          break;
+        }
+    }
+  return lp;
+}
+
+/* The reverse sweep: adjoints flow from each operation's output to its inputs; a transform
+ * turns its output's adjoint into the gradient in theta (with its log-Jacobian's). */
+static void
+backward (const CrTape *tape, CrWorkspace *w, const double *theta, double *gradient)
+{
+  for (guint o = tape->ops->len; o-- > 0;)
+    {
+      const Op *op = &g_array_index (tape->ops, Op, o);
+      if (op->kind == OP_LOGP)
+        continue;
+      const double *g = adjoint_of (w, op->out);
+      const double *out = values_of (tape, w, op->out);
+      const double *a = op->a != NO_SLOT ? values_of (tape, w, op->a) : NULL;
+      const double *b = op->b != NO_SLOT ? values_of (tape, w, op->b) : NULL;
+      double *ga = adjoint_of (w, op->a);
+      double *gb = adjoint_of (w, op->b);
+      size_t sa = op->na == 1 ? 0 : 1, sb = op->nb == 1 ? 0 : 1;
+      switch (op->kind)
+        {
+        case OP_TRANSFORM:
+          if (gradient != NULL)
+            {
+              double lower = bound_value (tape, w, op->lower, 0.0);
+              double upper = bound_value (tape, w, op->upper, 1.0);
+              cr_transform_backward (op->transform, lower, upper, theta + op->theta_offset, out,
+                                     op->n, g, gradient + op->theta_offset,
+                                     adjoint_of (w, op->lower), adjoint_of (w, op->upper));
+            }
+          break;
+        case OP_NEGATE:
+          for (size_t i = 0; ga != NULL && i < op->n; i++)
+            ga[i] -= g[i];
+          break;
+        case OP_BINARY:
+          for (size_t i = 0; i < op->n; i++)
+            {
+              double x = a[i * sa], y = b[i * sb], d = g[i];
+              switch (op->op)
+                {
+                case CR_BINARY_ADD:
+                  if (ga != NULL)
+                    ga[i * sa] += d;
+                  if (gb != NULL)
+                    gb[i * sb] += d;
+                  break;
+                case CR_BINARY_SUBTRACT:
+                  if (ga != NULL)
+                    ga[i * sa] += d;
+                  if (gb != NULL)
+                    gb[i * sb] -= d;
+                  break;
+                case CR_BINARY_MULTIPLY:
+                  if (ga != NULL)
+                    ga[i * sa] += d * y;
+                  if (gb != NULL)
+                    gb[i * sb] += d * x;
+                  break;
+                case CR_BINARY_DIVIDE:
+                  if (ga != NULL)
+                    ga[i * sa] += d / y;
+                  if (gb != NULL)
+                    gb[i * sb] -= d * out[i] / y;
+                  break;
+                case CR_BINARY_POWER:
+                  if (ga != NULL)
+                    ga[i * sa] += d * y * pow (x, y - 1.0);
+                  if (gb != NULL && x > 0.0)
+                    gb[i * sb] += d * out[i] * log (x);
+                  break;
+                case CR_BINARY_MATMUL:
+                  break;
+                }
+            }
+          break;
+        case OP_FUNCTION:
+          for (size_t i = 0; ga != NULL && i < op->n; i++)
+            ga[i] += g[i] * cr_function_derivative (op->function, a[i], out[i]);
+          break;
+        case OP_SUM:
+        case OP_MEAN:
+          {
+            double d = op->kind == OP_SUM ? g[0] : g[0] / (double) op->na;
+            for (size_t i = 0; ga != NULL && i < op->na; i++)
+              ga[i] += d;
+            break;
+          }
+        case OP_DOT:
+          for (size_t i = 0; i < op->na; i++)
+            {
+              if (ga != NULL)
+                ga[i] += g[0] * b[i];
+              if (gb != NULL)
+                gb[i] += g[0] * a[i];
+            }
+          break;
+        case OP_GATHER:
+          for (size_t i = 0; ga != NULL && i < op->n; i++)
+            ga[op->index[i]] += g[i];
+          break;
+        case OP_MATVEC:
+          if (gb != NULL)
+            cblas_dgemv (CblasRowMajor, CblasTrans, (int) op->rows, (int) op->cols, 1.0, a,
+                         (int) op->cols, g, 1, 1.0, gb, 1);
+          break;
+        case OP_VECTOR:
+          for (size_t i = 0; i < op->n; i++)
+            {
+              double *gi = adjoint_of (w, op->list[i]);
+              if (gi != NULL)
+                gi[0] += g[i];
+            }
+          break;
+        case OP_LOGP:
+          break;
+        }
+    }
+}
+
+double
+cr_tape_log_density (const CrTape *tape, CrWorkspace *workspace, const double *theta, double *gradient)
+{
+  Mode mode = { .jacobian = TRUE, .gradient = gradient != NULL };
+  double lp = forward (tape, workspace, theta, &mode);
+  if (gradient != NULL)
+    {
+      memset (gradient, 0, tape->dimension * sizeof (double));
+      backward (tape, workspace, theta, gradient);
+    }
+  return lp;
+}
+
+void
+cr_tape_pointwise_log_likelihood (const CrTape *tape, CrWorkspace *workspace, const double *theta, double *pointwise)
+{
+  Mode mode = { .pointwise = pointwise, .likelihood_only = TRUE };
+  forward (tape, workspace, theta, &mode);
+}
+
+size_t
+cr_tape_get_n_trace_variables (const CrTape *tape)
+{
+  return tape->trace->len;
+}
+
+const CrTraceVariable *
+cr_tape_get_trace_variable (const CrTape *tape, size_t index)
+{
+  g_return_val_if_fail (index < tape->trace->len, NULL);
+  return &g_array_index (tape->trace, CrTraceVariable, index);
+}
+
+size_t
+cr_tape_get_trace_size (const CrTape *tape)
+{
+  return tape->trace_size;
+}
+
+void
+cr_tape_constrained_values (const CrTape *tape, CrWorkspace *workspace, const double *theta, double *values)
+{
+  Mode mode = { .likelihood_only = TRUE };
+  forward (tape, workspace, theta, &mode);
+  for (guint i = 0; i < tape->trace->len; i++)
+    {
+      const CrTraceVariable *variable = &g_array_index (tape->trace, CrTraceVariable, i);
+      Slot slot = g_array_index (tape->trace_slots, Slot, i);
+      memcpy (values + variable->offset, values_of (tape, workspace, slot),
+              cr_shape_size (variable->shape) * sizeof (double));
+    }
+}
+
+size_t
+cr_tape_get_n_free_variables (const CrTape *tape)
+{
+  return tape->free_vars->len;
+}
+
+const CrTraceVariable *
+cr_tape_get_free_variable (const CrTape *tape, size_t index)
+{
+  g_return_val_if_fail (index < tape->free_vars->len, NULL);
+  return &g_array_index (tape->free_vars, CrTraceVariable, index);
+}
+
+size_t
+cr_tape_get_free_values_size (const CrTape *tape)
+{
+  return tape->free_values_size;
+}
+
+gboolean
+cr_tape_unconstrain (const CrTape *tape, CrWorkspace *w, const double *values, double *theta, GError **error)
+{
+  /* Bounds may depend on earlier variables, so run forward, inverting each transform as it
+   * comes and evaluating the rest with the theta made so far. */
+  memset (theta, 0, tape->dimension * sizeof (double));
+  for (guint o = 0; o < tape->ops->len; o++)
+    {
+      const Op *op = &g_array_index (tape->ops, Op, o);
+      if (op->kind != OP_TRANSFORM)
+        continue;
+      /* Evaluate everything before this transform (cheap enough for a one-off call). */
+      Mode mode = { .likelihood_only = TRUE };
+      forward (tape, w, theta, &mode);
+      double lower = bound_value (tape, w, op->lower, 0.0);
+      double upper = bound_value (tape, w, op->upper, 1.0);
+      g_autoptr (GError) inner = NULL;
+      if (!cr_transform_inverse (op->transform, lower, upper, values + op->free_values_offset,
+                                 theta + op->theta_offset, op->n, &inner))
+        {
+          g_set_error (error, CR_AD_ERROR, CR_AD_ERROR_VALUE, "%s: %s", op->name, inner->message);
+          return FALSE;
+        }
+    }
+  return TRUE;
+}
+
+gboolean
+cr_tape_log_density_constrained (const CrTape *tape,
+                                 CrWorkspace *w,
+                                 const double *values,
+                                 double *log_density,
+                                 double *gradient,
+                                 GError **error)
+{
+  if (!cr_tape_unconstrain (tape, w, values, w->theta, error))
+    return FALSE;
+  /* Evaluate at exactly the given values, not at their round trip through theta. */
+  Mode mode = { .jacobian = FALSE, .gradient = gradient != NULL, .free_values = values };
+  double lp = forward (tape, w, w->theta, &mode);
+  if (gradient != NULL)
+    {
+      backward (tape, w, w->theta, NULL);
+      for (guint o = 0; o < tape->ops->len; o++)
+        {
+          const Op *op = &g_array_index (tape->ops, Op, o);
+          if (op->kind == OP_TRANSFORM)
+            memcpy (gradient + op->free_values_offset, adjoint_of (w, op->out), op->n * sizeof (double));
+        }
+    }
+  *log_density = lp;
+  return TRUE;
+}

@@ -1,0 +1,396 @@
+/* test-ad.c: the compiled log density: values against independent computations, gradients
+ * against finite differences on every conformance model, threads. */
+#include "ad/ad.h"
+
+#include <gsl/gsl_errno.h>
+#include <gsl/gsl_randist.h>
+#include <math.h>
+#include <string.h>
+
+/* Relative agreement of a gradient with finite differences (STYLE.md: 1e-6). */
+#define CR_TOL_GRADIENT 1e-6
+#define CR_TOL_EXACT (64 * DBL_EPSILON)
+
+typedef struct
+{
+  CrDataset *dataset;
+  CrModel *model;
+  CrTape *tape;
+} Compiled;
+
+static void
+compiled_clear (Compiled *c)
+{
+  cr_tape_free (c->tape);
+  cr_model_free (c->model);
+  cr_dataset_free (c->dataset);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Compiled, compiled_clear)
+
+static CrDataset *
+make_logistic_big (size_t n)
+{
+  CrDataset *dataset = cr_dataset_new ("logistic_big");
+  g_autofree double *column = g_new (double, n);
+  GRand *rand = g_rand_new_with_seed (20);
+  for (int j = 1; j <= 20; j++)
+    {
+      for (size_t i = 0; i < n; i++)
+        column[i] = g_rand_double_range (rand, -2, 2);
+      g_autofree char *name = g_strdup_printf ("x%d", j);
+      g_assert_true (cr_dataset_add_column (dataset, name, CR_COLUMN_FLOAT, column, n, NULL, NULL));
+    }
+  for (size_t i = 0; i < n; i++)
+    column[i] = g_rand_int_range (rand, 0, 2);
+  g_assert_true (cr_dataset_add_column (dataset, "y", CR_COLUMN_INTEGER, column, n, NULL, NULL));
+  g_rand_free (rand);
+  return dataset;
+}
+
+static void compile_text_into (Compiled *c, const char *text);
+
+static void
+compile (Compiled *c, const char *model_name, const char *csv)
+{
+  if (csv != NULL && strcmp (csv, "big") == 0)
+    c->dataset = make_logistic_big (2000);
+  else if (csv != NULL)
+    {
+      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "models", csv, NULL);
+      c->dataset = cr_dataset_read_csv (path, NULL);
+      g_assert_nonnull (c->dataset);
+    }
+  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "models", model_name, NULL);
+  g_autofree char *text = NULL;
+  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
+  compile_text_into (c, text);
+}
+
+static void
+compile_text_into (Compiled *c, const char *text)
+{
+  g_autoptr (GError) error = NULL;
+  c->model = cr_model_new_from_text (text, c->dataset, "test.crm", NULL, &error);
+  g_assert_no_error (error);
+  if (!cr_model_validate (c->model, NULL, &error))
+    g_error ("%s", error->message);
+  c->tape = cr_tape_new (c->model, &error);
+  g_assert_no_error (error);
+}
+
+static void
+test_coin_exact (void)
+{
+  g_auto (Compiled) c = { 0 };
+  compile (&c, "coin.crm", NULL);
+  g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+  for (double p = 0.05; p < 1.0; p += 0.1)
+    {
+      double lp, gradient;
+      g_autoptr (GError) error = NULL;
+      g_assert_true (cr_tape_log_density_constrained (c.tape, w, &p, &lp, &gradient, &error));
+      g_assert_no_error (error);
+      double expected = log (gsl_ran_beta_pdf (p, 2, 2)) + log (gsl_ran_binomial_pdf (15, p, 50));
+      g_assert_cmpfloat_with_epsilon (lp, expected, 1e-12 * fabs (expected));
+      /* d/dp [log p + log(1-p) + 15 log p + 35 log(1-p)] */
+      double expected_gradient = 16 / p - 36 / (1 - p);
+      g_assert_cmpfloat_with_epsilon (gradient, expected_gradient, 1e-12 * fabs (expected_gradient) + 1e-12);
+
+      /* With the Jacobian of the logit transform: + log p (1 - p). */
+      double theta = log (p / (1 - p)), grad_theta;
+      double lp_unconstrained = cr_tape_log_density (c.tape, w, &theta, &grad_theta);
+      g_assert_cmpfloat_with_epsilon (lp_unconstrained, expected + log (p * (1 - p)), 1e-11 * fabs (expected));
+      g_assert_cmpfloat_with_epsilon (grad_theta, expected_gradient * p * (1 - p) + (1 - 2 * p), 1e-10);
+    }
+}
+
+typedef struct
+{
+  const char *model;
+  const char *data;
+} Case;
+
+static const Case cases[] = {
+  { "coin.crm", NULL },
+  { "ab_test.crm", NULL },
+  { "eight_schools_c.crm", "eight_schools.csv" },
+  { "eight_schools_nc.crm", "eight_schools.csv" },
+  { "hier_intercepts.crm", "hier_intercepts.csv" },
+  { "linreg.crm", "linreg.csv" },
+  { "logistic.crm", "logistic.csv" },
+  { "logistic_big.crm", "big" },
+  { "poisson.crm", "poisson.csv" },
+};
+
+/* Fourth-order central difference of the log density along coordinate @j. */
+static double
+finite_difference (const CrTape *tape, CrWorkspace *w, double *theta, size_t j, double h)
+{
+  double saved = theta[j], f[4];
+  const double steps[4] = { -2 * h, -h, h, 2 * h };
+  for (int k = 0; k < 4; k++)
+    {
+      theta[j] = saved + steps[k];
+      f[k] = cr_tape_log_density (tape, w, theta, NULL);
+    }
+  theta[j] = saved;
+  return (f[0] - 8 * f[1] + 8 * f[2] - f[3]) / (12 * h);
+}
+
+static void
+test_gradient (gconstpointer data)
+{
+  const Case *case_ = data;
+  g_auto (Compiled) c = { 0 };
+  compile (&c, case_->model, case_->data);
+  size_t d = cr_tape_get_dimension (c.tape);
+  g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+  g_autofree double *theta = g_new (double, d);
+  g_autofree double *gradient = g_new (double, d);
+  GRand *rand = g_rand_new_with_seed (7);
+  for (int trial = 0; trial < 3; trial++)
+    {
+      /* Stan's initialisation range: uniform(-2, 2) on the unconstrained scale. */
+      for (size_t j = 0; j < d; j++)
+        theta[j] = g_rand_double_range (rand, -2, 2);
+      double lp = cr_tape_log_density (c.tape, w, theta, gradient);
+      g_assert_true (isfinite (lp));
+      /* Evaluating again gives the same number: no state leaks between calls. */
+      g_assert_cmpfloat (cr_tape_log_density (c.tape, w, theta, NULL), ==, lp);
+      for (size_t j = 0; j < d; j++)
+        {
+          double numeric = finite_difference (c.tape, w, theta, j, 1e-4);
+          /* The difference's rounding error is about eps |lp| / h; allow for it. */
+          double tolerance = CR_TOL_GRADIENT * fmax (1.0, fabs (numeric)) + 1e-11 * fabs (lp) / 1e-4;
+          if (fabs (gradient[j] - numeric) > tolerance)
+            g_error ("%s: d lp / d theta[%zu] = %.12g, finite difference %.12g", case_->model, j,
+                     gradient[j], numeric);
+        }
+    }
+  g_rand_free (rand);
+}
+
+static void
+test_jacobian (void)
+{
+  g_auto (Compiled) c = { 0 };
+  c.dataset = NULL;
+  compile_text_into (&c, "s ~ HalfNormal(2)\nu ~ Uniform(-1, 3)\n");
+  g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+  double theta[2] = { 0.7, -0.4 };
+  double lp = cr_tape_log_density (c.tape, w, theta, NULL);
+  double s = exp (theta[0]), u = -1 + 4 / (1 + exp (-theta[1]));
+  double values[2] = { s, u }, lp_constrained;
+  g_assert_true (cr_tape_log_density_constrained (c.tape, w, values, &lp_constrained, NULL, NULL));
+  double expected_constrained = log (2 * gsl_ran_gaussian_pdf (s, 2)) + log (0.25);
+  g_assert_cmpfloat_with_epsilon (lp_constrained, expected_constrained, CR_TOL_EXACT * 10);
+  /* log|J|: theta for exp; log(4) + log σ(y) + log(1 - σ(y)) for the interval. */
+  double sig = 1 / (1 + exp (-theta[1]));
+  double log_jacobian = theta[0] + log (4) + log (sig) + log (1 - sig);
+  g_assert_cmpfloat_with_epsilon (lp - lp_constrained, log_jacobian, 1e-13);
+}
+
+static void
+test_pointwise_and_kernels (void)
+{
+  /* Fused Normal: each term equals the distribution's own log density. */
+  g_auto (Compiled) c = { 0 };
+  compile (&c, "linreg.crm", "linreg.csv");
+  g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+  double theta[3] = { 0.5, 1.5, log (0.8) };
+  size_t n = cr_tape_get_n_observations (c.tape);
+  g_assert_cmpuint (n, ==, 100);
+  g_autofree double *pointwise = g_new (double, n);
+  cr_tape_pointwise_log_likelihood (c.tape, w, theta, pointwise);
+  const CrColumn *x = cr_dataset_find_column (c.dataset, "x"), *y = cr_dataset_find_column (c.dataset, "y");
+  const CrDistribution *normal = cr_dist_lookup ("Normal");
+  double total = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      double args[2] = { 0.5 + 1.5 * x->values[i], 0.8 };
+      double expected = normal->log_density (y->values[i], args, NULL, NULL);
+      g_assert_cmpfloat_with_epsilon (pointwise[i], expected, CR_TOL_EXACT * fmax (1, fabs (expected)));
+      g_assert_cmpfloat_with_epsilon (expected, log (gsl_ran_gaussian_pdf (y->values[i] - args[0], 0.8)), 1e-12);
+      total += pointwise[i];
+    }
+  /* The whole log density is the likelihood plus the priors plus log|J| = theta[2]. */
+  double priors = log (gsl_ran_gaussian_pdf (0.5, 5)) + log (gsl_ran_gaussian_pdf (1.5, 5))
+                  + log (2 * gsl_ran_gaussian_pdf (0.8, 2));
+  g_assert_cmpfloat_with_epsilon (cr_tape_log_density (c.tape, w, theta, NULL), total + priors + theta[2],
+                                  1e-10 * fabs (total));
+}
+
+/* The fused BernoulliLogit and PoissonLog terms equal the generic distributions' terms. */
+static void
+test_fused_glm_kernels (void)
+{
+  static const struct
+  {
+    const char *model, *csv, *dist;
+    size_t k;
+  } glms[] = { { "logistic.crm", "logistic.csv", "BernoulliLogit", 10 }, { "poisson.crm", "poisson.csv", "PoissonLog", 3 } };
+  for (size_t g = 0; g < G_N_ELEMENTS (glms); g++)
+    {
+      g_auto (Compiled) c = { 0 };
+      compile (&c, glms[g].model, glms[g].csv);
+      g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+      size_t d = cr_tape_get_dimension (c.tape), n = cr_tape_get_n_observations (c.tape);
+      g_autofree double *theta = g_new (double, d);
+      for (size_t j = 0; j < d; j++)
+        theta[j] = 0.3 * sin (1.0 + j);
+      g_autofree double *pointwise = g_new (double, n);
+      cr_tape_pointwise_log_likelihood (c.tape, w, theta, pointwise);
+      const CrDistribution *dist = cr_dist_lookup (glms[g].dist);
+      const CrColumn *y = cr_dataset_find_column (c.dataset, "y");
+      for (size_t i = 0; i < n; i++)
+        {
+          double eta = theta[0];
+          for (size_t k = 0; k < glms[g].k; k++)
+            {
+              g_autofree char *name = g_strdup_printf ("x%zu", k + 1);
+              eta += cr_dataset_find_column (c.dataset, name)->values[i] * theta[1 + k];
+            }
+          double expected = dist->log_density (y->values[i], &eta, NULL, NULL);
+          g_assert_cmpfloat_with_epsilon (pointwise[i], expected, 1e-12 * fmax (1, fabs (expected)));
+        }
+    }
+}
+
+static void
+test_trace_values (void)
+{
+  g_auto (Compiled) c = { 0 };
+  compile (&c, "eight_schools_nc.crm", "eight_schools.csv");
+  g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+  g_assert_cmpuint (cr_tape_get_n_trace_variables (c.tape), ==, 4);
+  static const char *const names[] = { "mu", "tau", "theta_tilde", "theta" };
+  for (size_t i = 0; i < 4; i++)
+    g_assert_cmpstr (cr_tape_get_trace_variable (c.tape, i)->name, ==, names[i]);
+  g_assert_cmpuint (cr_tape_get_trace_size (c.tape), ==, 18);
+  double theta[10];
+  for (int j = 0; j < 10; j++)
+    theta[j] = 0.1 * j - 0.3;
+  double values[18];
+  cr_tape_constrained_values (c.tape, w, theta, values);
+  double mu = values[0], tau = values[1];
+  g_assert_cmpfloat (mu, ==, theta[0]);
+  g_assert_cmpfloat_with_epsilon (tau, exp (theta[1]), CR_TOL_EXACT);
+  for (int k = 0; k < 8; k++)
+    {
+      g_assert_cmpfloat (values[2 + k], ==, theta[2 + k]);
+      g_assert_cmpfloat (values[10 + k], ==, mu + tau * theta[2 + k]);
+    }
+}
+
+static void
+test_value_outside_support (void)
+{
+  g_auto (Compiled) c = { 0 };
+  compile (&c, "eight_schools_nc.crm", "eight_schools.csv");
+  g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+  double values[10] = { 0, -1, 0, 0, 0, 0, 0, 0, 0, 0 };
+  double lp;
+  g_autoptr (GError) error = NULL;
+  g_assert_false (cr_tape_log_density_constrained (c.tape, w, values, &lp, NULL, &error));
+  g_assert_error (error, CR_AD_ERROR, CR_AD_ERROR_VALUE);
+  g_assert_true (g_str_has_prefix (error->message, "tau: "));
+}
+
+/* Far out in the tails the density may be -inf or NaN (a divergence), never a crash. */
+static void
+test_extreme_theta (void)
+{
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_auto (Compiled) c = { 0 };
+      compile (&c, cases[i].model, cases[i].data);
+      g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+      size_t d = cr_tape_get_dimension (c.tape);
+      g_autofree double *theta = g_new (double, d);
+      g_autofree double *gradient = g_new (double, d);
+      for (double value = -800; value <= 800; value += 400)
+        {
+          for (size_t j = 0; j < d; j++)
+            theta[j] = j % 2 == 0 ? value : -value;
+          double lp = cr_tape_log_density (c.tape, w, theta, gradient);
+          g_assert_false (lp == INFINITY);
+        }
+    }
+}
+
+typedef struct
+{
+  const CrTape *tape;
+  const double *thetas;
+  size_t n_thetas;
+  double *results;
+} ThreadJob;
+
+static gpointer
+evaluate_all (gpointer data)
+{
+  ThreadJob *job = data;
+  size_t d = cr_tape_get_dimension (job->tape);
+  g_autoptr (CrWorkspace) w = cr_workspace_new (job->tape);
+  g_autofree double *gradient = g_new (double, d);
+  for (size_t t = 0; t < job->n_thetas; t++)
+    {
+      job->results[t * (d + 1)] = cr_tape_log_density (job->tape, w, job->thetas + t * d, gradient);
+      memcpy (job->results + t * (d + 1) + 1, gradient, d * sizeof (double));
+    }
+  return NULL;
+}
+
+/* Several threads share one tape, each with its own workspace, and get exactly the serial
+ * results. */
+static void
+test_threads (void)
+{
+  g_auto (Compiled) c = { 0 };
+  compile (&c, "hier_intercepts.crm", "hier_intercepts.csv");
+  size_t d = cr_tape_get_dimension (c.tape), n = 50;
+  g_autofree double *thetas = g_new (double, n * d);
+  GRand *rand = g_rand_new_with_seed (3);
+  for (size_t i = 0; i < n * d; i++)
+    thetas[i] = g_rand_double_range (rand, -2, 2);
+  g_rand_free (rand);
+
+  g_autofree double *serial = g_new (double, n * (d + 1));
+  ThreadJob reference = { c.tape, thetas, n, serial };
+  evaluate_all (&reference);
+
+  ThreadJob jobs[4];
+  GThread *threads[4];
+  for (int t = 0; t < 4; t++)
+    {
+      jobs[t] = (ThreadJob){ c.tape, thetas, n, g_new (double, n * (d + 1)) };
+      threads[t] = g_thread_new ("tape", evaluate_all, &jobs[t]);
+    }
+  for (int t = 0; t < 4; t++)
+    {
+      g_thread_join (threads[t]);
+      g_assert_cmpmem (jobs[t].results, n * (d + 1) * sizeof (double), serial, n * (d + 1) * sizeof (double));
+      g_free (jobs[t].results);
+    }
+}
+
+int
+main (int argc, char **argv)
+{
+  gsl_set_error_handler_off ();
+  g_test_init (&argc, &argv, NULL);
+  g_test_add_func ("/ad/coin/exact", test_coin_exact);
+  for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/ad/gradient/%s", cases[i].model);
+      g_test_add_data_func (path, &cases[i], test_gradient);
+    }
+  g_test_add_func ("/ad/jacobian", test_jacobian);
+  g_test_add_func ("/ad/pointwise/normal", test_pointwise_and_kernels);
+  g_test_add_func ("/ad/pointwise/fused-glm", test_fused_glm_kernels);
+  g_test_add_func ("/ad/trace/values", test_trace_values);
+  g_test_add_func ("/ad/error/outside-support", test_value_outside_support);
+  g_test_add_func ("/ad/extreme-theta", test_extreme_theta);
+  g_test_add_func ("/ad/threads", test_threads);
+  return g_test_run ();
+}
