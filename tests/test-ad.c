@@ -256,6 +256,80 @@ test_fused_glm_kernels (void)
     }
 }
 
+typedef struct
+{
+  const char *text;
+  const char *dist;
+  /* Computes the arguments of observation i from theta (constrained where the model says). */
+  void (*args_of) (const CrDataset *data, const double *theta, size_t i, double *args);
+} FusedCase;
+
+static double
+logistic (double v)
+{
+  return 1 / (1 + exp (-v));
+}
+
+static void
+student_args (const CrDataset *data, const double *theta, size_t i, double *args)
+{
+  args[0] = 4, args[1] = theta[0], args[2] = exp (theta[1]);
+}
+
+static void
+binomial_logit_args (const CrDataset *data, const double *theta, size_t i, double *args)
+{
+  args[0] = cr_dataset_find_column (data, "n")->values[i];
+  args[1] = theta[0] + theta[1] * cr_dataset_find_column (data, "x")->values[i];
+}
+
+static void
+binomial_args (const CrDataset *data, const double *theta, size_t i, double *args)
+{
+  args[0] = cr_dataset_find_column (data, "n")->values[i];
+  args[1] = logistic (theta[0]);
+}
+
+/* StudentT (nu constant), BinomialLogit and Binomial take fused kernels: each term equals the
+ * distribution's own, and the gradient matches finite differences. */
+static void
+test_fused_more (void)
+{
+  static const char csv[] = "x,n,y\n0.5,10,3\n-1.2,7,0\n2.0,12,12\n0.1,5,2\n-0.4,9,5\n";
+  static const FusedCase fused[] = {
+    { "mu ~ Normal(0, 1)\ns ~ HalfNormal(1)\ny ~ StudentT(4, mu, s)\n", "StudentT", student_args },
+    { "a ~ Normal(0, 1)\nb ~ Normal(0, 1)\ny ~ BinomialLogit(n, a + b * x)\n", "BinomialLogit", binomial_logit_args },
+    { "p ~ Beta(2, 2)\ny ~ Binomial(n, p)\n", "Binomial", binomial_args },
+  };
+  for (size_t f = 0; f < G_N_ELEMENTS (fused); f++)
+    {
+      g_auto (Compiled) c = { 0 };
+      c.dataset = cr_dataset_parse_csv (csv, strlen (csv), "data", NULL);
+      compile_text_into (&c, fused[f].text);
+      g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+      size_t d = cr_tape_get_dimension (c.tape), n = cr_tape_get_n_observations (c.tape);
+      double theta[2] = { 0.3, -0.2 }, gradient[2];
+      double pointwise[5];
+      cr_tape_pointwise_log_likelihood (c.tape, w, theta, pointwise);
+      const CrDistribution *dist = cr_dist_lookup (fused[f].dist);
+      const CrColumn *y = cr_dataset_find_column (c.dataset, "y");
+      for (size_t i = 0; i < n; i++)
+        {
+          double args[CR_DIST_MAX_ARGS];
+          fused[f].args_of (c.dataset, theta, i, args);
+          double expected = dist->log_density (y->values[i], args, NULL, NULL);
+          g_assert_cmpfloat_with_epsilon (pointwise[i], expected, 1e-12 * fmax (1, fabs (expected)));
+        }
+      double lp = cr_tape_log_density (c.tape, w, theta, gradient);
+      g_assert_true (isfinite (lp));
+      for (size_t j = 0; j < d; j++)
+        {
+          double numeric = finite_difference (c.tape, w, theta, j, 1e-4);
+          g_assert_cmpfloat_with_epsilon (gradient[j], numeric, CR_TOL_GRADIENT * fmax (1, fabs (numeric)));
+        }
+    }
+}
+
 static void
 test_trace_values (void)
 {
@@ -388,6 +462,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ad/jacobian", test_jacobian);
   g_test_add_func ("/ad/pointwise/normal", test_pointwise_and_kernels);
   g_test_add_func ("/ad/pointwise/fused-glm", test_fused_glm_kernels);
+  g_test_add_func ("/ad/pointwise/fused-more", test_fused_more);
   g_test_add_func ("/ad/trace/values", test_trace_values);
   g_test_add_func ("/ad/error/outside-support", test_value_outside_support);
   g_test_add_func ("/ad/extreme-theta", test_extreme_theta);

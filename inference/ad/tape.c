@@ -30,13 +30,17 @@ typedef enum
   OP_LOGP,
 } OpKind;
 
-/* Fused likelihood kernels for the hot paths; GENERIC calls the distribution's functions. */
+/* Fused likelihood kernels for the hot paths; GENERIC calls the distribution's functions.
+ * Each equals the distribution's own log density (tests/test-ad.c checks it term by term). */
 typedef enum
 {
   KERNEL_GENERIC,
   KERNEL_NORMAL,
   KERNEL_BERNOULLI_LOGIT,
   KERNEL_POISSON_LOG,
+  KERNEL_STUDENT_T,       /* nu a constant scalar */
+  KERNEL_BINOMIAL,        /* observed counts, n data */
+  KERNEL_BINOMIAL_LOGIT,  /* observed counts, n data */
 } Kernel;
 
 typedef struct
@@ -66,7 +70,8 @@ typedef struct
   size_t arg_len[CR_DIST_MAX_ARGS];
   gboolean observed;
   size_t pointwise_offset; /* observed: where its terms start */
-  double *log_factorial;   /* POISSON_LOG on data: lgamma (y + 1), once */
+  double *log_factorial;   /* POISSON_LOG: lgamma (y + 1); BINOMIAL(_LOGIT): log C(n, y); once */
+  double student_constant; /* STUDENT_T: lgamma((nu+1)/2) - lgamma(nu/2) - log(nu pi)/2 */
 } Op;
 
 struct _CrTape
@@ -95,13 +100,22 @@ struct _CrWorkspace
 
 /* Compiling */
 
-typedef struct
+typedef struct _Compiler Compiler;
+struct _Compiler
 {
   CrTape *tape;
   GArray *constants;     /* of double, grows while compiling */
   GHashTable *node_slots; /* const CrNode * -> Slot + 1 */
   GError **error;
-} Compiler;
+  /* The values of a constant slot while compiling (the array may move as it grows). */
+  const double *(*constants_view) (Compiler *c, Slot slot);
+};
+
+static const double *
+constants_view (Compiler *c, Slot slot)
+{
+  return &g_array_index (c->constants, double, slot & ~CONSTANT);
+}
 
 static Slot
 add_constant (Compiler *c, const double *values, size_t n)
@@ -256,6 +270,13 @@ compile_expr (Compiler *c, const CrExpr *expr)
   g_assert_not_reached ();
 }
 
+/* The argument @k is one constant value: the kernel can hoist what depends on it. */
+static gboolean
+constant_scalar (const Op *op, guint k)
+{
+  return (op->args[k] & CONSTANT) && op->arg_len[k] == 1;
+}
+
 static Kernel
 choose_kernel (const CrDistribution *dist, const Op *op)
 {
@@ -263,10 +284,19 @@ choose_kernel (const CrDistribution *dist, const Op *op)
     return KERNEL_GENERIC;
   if (strcmp (dist->name, "Normal") == 0)
     return KERNEL_NORMAL;
-  if (strcmp (dist->name, "BernoulliLogit") == 0 && op->observed)
+  if (strcmp (dist->name, "StudentT") == 0 && constant_scalar (op, 0))
+    return KERNEL_STUDENT_T;
+  if (!op->observed)
+    return KERNEL_GENERIC;
+  if (strcmp (dist->name, "BernoulliLogit") == 0)
     return KERNEL_BERNOULLI_LOGIT;
-  if (strcmp (dist->name, "PoissonLog") == 0 && op->observed)
+  if (strcmp (dist->name, "PoissonLog") == 0)
     return KERNEL_POISSON_LOG;
+  /* The counts n must be data so that log C(n, y) is computed once. */
+  if (strcmp (dist->name, "Binomial") == 0 && (op->args[0] & CONSTANT))
+    return KERNEL_BINOMIAL;
+  if (strcmp (dist->name, "BinomialLogit") == 0 && (op->args[0] & CONSTANT))
+    return KERNEL_BINOMIAL_LOGIT;
   return KERNEL_GENERIC;
 }
 
@@ -296,11 +326,30 @@ compile_logp (Compiler *c, const CrNode *node, Slot x)
                              || strcmp (node->dist->name, "GaussianRandomWalk") == 0;
       c->tape->n_observations += node->dist->kind == CR_DIST_JOINT && !time_series ? 1 : op->n;
     }
+  int sign;
   if (op->kernel == KERNEL_POISSON_LOG)
     {
       op->log_factorial = g_new (double, MAX (op->n, 1));
       for (size_t i = 0; i < op->n; i++)
-        op->log_factorial[i] = lgamma_r (node->values[i] + 1.0, &(int){ 0 });
+        op->log_factorial[i] = lgamma_r (node->values[i] + 1.0, &sign);
+    }
+  if (op->kernel == KERNEL_BINOMIAL || op->kernel == KERNEL_BINOMIAL_LOGIT)
+    {
+      const double *trials = c->constants_view (c, op->args[0]);
+      size_t stride = op->arg_len[0] == 1 ? 0 : 1;
+      op->log_factorial = g_new (double, MAX (op->n, 1));
+      for (size_t i = 0; i < op->n; i++)
+        {
+          double n = trials[i * stride], y = node->values[i];
+          op->log_factorial[i] = lgamma_r (n + 1.0, &sign) - lgamma_r (y + 1.0, &sign)
+                                 - lgamma_r (n - y + 1.0, &sign);
+        }
+    }
+  if (op->kernel == KERNEL_STUDENT_T)
+    {
+      double nu = c->constants_view (c, op->args[0])[0];
+      op->student_constant = lgamma_r (0.5 * (nu + 1.0), &sign) - lgamma_r (0.5 * nu, &sign)
+                             - 0.5 * log (nu * CR_PI);
     }
 }
 
@@ -333,7 +382,7 @@ cr_tape_new (const CrModel *model, GError **error)
   tape->dimension = cr_model_get_free_dimension (model);
 
   Compiler c = { tape, g_array_new (FALSE, FALSE, sizeof (double)),
-                 g_hash_table_new (g_direct_hash, g_direct_equal), error };
+                 g_hash_table_new (g_direct_hash, g_direct_equal), error, constants_view };
   for (size_t i = 0; i < cr_model_get_n_nodes (model); i++)
     {
       const CrNode *node = cr_model_get_node (model, i);
@@ -534,13 +583,16 @@ bernoulli_logit_kernel (const Op *op, const double *y, const double *eta, double
   double total = 0.0;
   for (size_t i = 0; i < op->n; i++)
     {
-      double e = eta[i * seta];
-      double term = y[i] != 0.0 ? cr_log_inv_logit (e) : cr_log1m_inv_logit (e);
+      /* One exp and one log1p serve both the term and its derivative: with t = e^-|v|,
+       * log s(v) = min(v, 0) - log1p(t), log(1 - s(v)) = -max(v, 0) - log1p(t). */
+      double v = eta[i * seta];
+      double t = exp (-fabs (v)), l = log1p (t);
+      double term = y[i] != 0.0 ? fmin (v, 0.0) - l : -fmax (v, 0.0) - l;
       total += term;
       if (pointwise != NULL)
         pointwise[i] = term;
       if (geta != NULL)
-        geta[i * seta] += y[i] - cr_inv_logit (e);
+        geta[i * seta] += y[i] - (v >= 0.0 ? 1.0 / (1.0 + t) : t / (1.0 + t));
     }
   return total;
 }
@@ -561,6 +613,79 @@ poisson_log_kernel (const Op *op, const double *y, const double *eta, double *ge
         pointwise[i] = term;
       if (geta != NULL)
         geta[i * seta] += y[i] - rate;
+    }
+  return total;
+}
+
+/* The fused StudentT with nu a constant: its normalising constant is computed once. */
+static double
+student_t_kernel (const Op *op, const double *x, const double *nu_value, const double *mu, const double *sigma,
+                  double *gx, double *gmu, double *gsigma, double *pointwise)
+{
+  size_t smu = op->arg_len[1] == 1 ? 0 : 1, ssigma = op->arg_len[2] == 1 ? 0 : 1;
+  double nu = nu_value[0];
+  if (!(nu > 0.0) || isinf (nu))
+    return -INFINITY;
+  double total = 0.0;
+  for (size_t i = 0; i < op->n; i++)
+    {
+      double s = sigma[i * ssigma];
+      if (!(s > 0.0) || isinf (s))
+        {
+          if (pointwise != NULL)
+            pointwise[i] = -INFINITY;
+          total = isnan (s) ? NAN : -INFINITY;
+          continue;
+        }
+      double z = (x[i] - mu[i * smu]) / s;
+      double t = z * z / nu;
+      double term = op->student_constant - log (s) - 0.5 * (nu + 1.0) * log1p (t);
+      total += term;
+      if (pointwise != NULL)
+        pointwise[i] = term;
+      /* d/dz of -(nu+1)/2 log(1 + z^2/nu) is -(nu+1) z / (nu (1 + t)). */
+      double d_z = -(nu + 1.0) * z / (nu * (1.0 + t));
+      if (gx != NULL)
+        gx[i] += d_z / s;
+      if (gmu != NULL)
+        gmu[i * smu] -= d_z / s;
+      if (gsigma != NULL)
+        gsigma[i * ssigma] += (-1.0 - d_z * z) / s;
+    }
+  return total;
+}
+
+/* The fused Binomial (by probability or by logit) on observed counts, log C(n, y) computed once. */
+static double
+binomial_kernel (const Op *op, gboolean logit, const double *y, const double *trials, const double *p,
+                 double *gp, double *pointwise)
+{
+  size_t sn = op->arg_len[0] == 1 ? 0 : 1, sp = op->arg_len[1] == 1 ? 0 : 1;
+  double total = 0.0;
+  for (size_t i = 0; i < op->n; i++)
+    {
+      double n = trials[i * sn], k = y[i], v = p[i * sp], term, d;
+      if (logit)
+        {
+          /* k log s(v) + (n - k) log(1 - s(v)) */
+          term = (k != 0.0 ? k * cr_log_inv_logit (v) : 0.0) + (n - k != 0.0 ? (n - k) * cr_log1m_inv_logit (v) : 0.0);
+          d = k - n * cr_inv_logit (v);
+        }
+      else if (!(v >= 0.0 && v <= 1.0))
+        term = isnan (v) ? NAN : -INFINITY, d = 0.0;
+      else
+        {
+          term = (k != 0.0 ? k * log (v) : 0.0) + (n - k != 0.0 ? (n - k) * log1p (-v) : 0.0);
+          d = (k != 0.0 ? k / v : 0.0) - (n - k != 0.0 ? (n - k) / (1.0 - v) : 0.0);
+          if (!isfinite (term))
+            d = 0.0;
+        }
+      term += op->log_factorial[i];
+      total += term;
+      if (pointwise != NULL)
+        pointwise[i] = term;
+      if (gp != NULL)
+        gp[i * sp] += d;
     }
   return total;
 }
@@ -588,6 +713,11 @@ eval_logp (const CrTape *tape, CrWorkspace *w, const Op *op, const Mode *mode)
       return bernoulli_logit_kernel (op, x, args[0], d_args[0], pointwise);
     case KERNEL_POISSON_LOG:
       return poisson_log_kernel (op, x, args[0], d_args[0], pointwise);
+    case KERNEL_STUDENT_T:
+      return student_t_kernel (op, x, args[0], args[1], args[2], d_x, d_args[1], d_args[2], pointwise);
+    case KERNEL_BINOMIAL:
+    case KERNEL_BINOMIAL_LOGIT:
+      return binomial_kernel (op, op->kernel == KERNEL_BINOMIAL_LOGIT, x, args[0], args[1], d_args[1], pointwise);
     case KERNEL_GENERIC:
       break;
     }
