@@ -6,6 +6,7 @@
  */
 #include "ad/ad.h"
 #include "config.h"
+#include "sample/sample.h"
 #include "data/data.h"
 #include "model/model.h"
 #include "store/store.h"
@@ -15,6 +16,8 @@
 #include <json-glib/json-glib.h>
 #include <locale.h>
 #include <math.h>
+#include <signal.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -34,6 +37,7 @@ typedef struct
 
 static int command_check (int argc, char **argv);
 static int command_logp (int argc, char **argv);
+static int command_sample (int argc, char **argv);
 static int command_new (int argc, char **argv);
 static int command_info (int argc, char **argv);
 
@@ -42,6 +46,9 @@ static const Command commands[] = {
     N_ ("Check a model: each variable's shape, support and transform"), command_check },
   { "logp", "MODEL.crm [--data CSV] --at 'name=value,name=[v1,v2],...' [--jacobian] [--json]",
     N_ ("The log density and its gradient at given parameter values"), command_logp },
+  { "sample", "MODEL.crm [--data CSV] [--chains 4] [--draws 1000] [--tune 1000] [--seed N]\n"
+              "         [--target-accept 0.8] [--max-treedepth 10] [--metric diag|dense] [--json]",
+    N_ ("Sample the posterior with NUTS and summarise it"), command_sample },
   { "new", "PROJECT --data CSV [--model MODEL.crm]",
     N_ ("Create a project from a data table and, optionally, a model"), command_new },
   { "info", "PROJECT [--json]", N_ ("List the datasets and models in a project"), command_info },
@@ -419,6 +426,292 @@ command_logp (int argc, char **argv)
       printf ("\n");
     }
   return EXIT_SUCCESS;
+}
+
+/* A number for a summary table: "—" for what cannot be computed, never "nan". */
+static void
+print_number (GString *out, double value, int decimals, int width)
+{
+  if (!isfinite (value))
+    g_string_append_printf (out, "%*s", width + 2, "—"); /* the dash is 3 bytes, 1 column */
+  else if (fabs (value) >= 1e6 || (fabs (value) < 1e-3 && value != 0 && decimals > 0))
+    g_string_append_printf (out, "%*.*e", width, 2, value);
+  else
+    g_string_append_printf (out, "%*.*f", width, decimals, value);
+}
+
+static const char *
+verdict_level_name (CrVerdictLevel level)
+{
+  return level == CR_VERDICT_OK ? "ok" : level == CR_VERDICT_WARN ? "warning" : "error";
+}
+
+static void
+json_add_number (JsonBuilder *builder, const char *name, double value)
+{
+  json_builder_set_member_name (builder, name);
+  if (isfinite (value))
+    json_builder_add_double_value (builder, value);
+  else
+    json_builder_add_null_value (builder);
+}
+
+/* The summary in ArviZ's columns, then divergences and verdicts; or one JSON object. */
+static void
+print_summary (const CrSampleSummary *summary, gboolean json, double warmup_seconds, double sampling_seconds)
+{
+  if (json)
+    {
+      g_autoptr (JsonBuilder) builder = json_builder_new ();
+      json_builder_begin_object (builder);
+      json_builder_set_member_name (builder, "variables");
+      json_builder_begin_array (builder);
+      for (size_t j = 0; j < summary->n_quantities; j++)
+        {
+          const CrDiagSummary *s = &summary->summaries[j];
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "name");
+          json_builder_add_string_value (builder, summary->names[j]);
+          json_add_number (builder, "mean", s->mean);
+          json_add_number (builder, "sd", s->sd);
+          json_add_number (builder, "hdi_3%", s->hdi_lower);
+          json_add_number (builder, "hdi_97%", s->hdi_upper);
+          json_add_number (builder, "mcse_mean", s->mcse_mean);
+          json_add_number (builder, "mcse_sd", s->mcse_sd);
+          json_add_number (builder, "ess_bulk", s->ess_bulk);
+          json_add_number (builder, "ess_tail", s->ess_tail);
+          json_add_number (builder, "r_hat", s->r_hat);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "divergences");
+      json_builder_add_int_value (builder, (gint64) summary->n_divergent);
+      json_builder_set_member_name (builder, "verdicts");
+      json_builder_begin_array (builder);
+      for (guint v = 0; v < summary->verdicts->len; v++)
+        {
+          const CrVerdict *verdict = g_ptr_array_index (summary->verdicts, v);
+          json_builder_begin_object (builder);
+          json_builder_set_member_name (builder, "level");
+          json_builder_add_string_value (builder, verdict_level_name (verdict->level));
+          json_builder_set_member_name (builder, "message");
+          json_builder_add_string_value (builder, verdict->message);
+          if (verdict->remedy != NULL)
+            {
+              json_builder_set_member_name (builder, "remedy");
+              json_builder_add_string_value (builder, verdict->remedy);
+            }
+          json_builder_set_member_name (builder, "variables");
+          json_builder_begin_array (builder);
+          for (char **name = verdict->variables; *name != NULL; name++)
+            json_builder_add_string_value (builder, *name);
+          json_builder_end_array (builder);
+          json_builder_end_object (builder);
+        }
+      json_builder_end_array (builder);
+      json_builder_set_member_name (builder, "gradient_evaluations");
+      json_builder_add_int_value (builder, (gint64) summary->gradient_evaluations);
+      json_add_number (builder, "warmup_seconds", warmup_seconds);
+      json_add_number (builder, "sampling_seconds", sampling_seconds);
+      json_builder_end_object (builder);
+      g_autoptr (JsonNode) root = json_builder_get_root (builder);
+      g_autofree char *text = json_to_string (root, FALSE);
+      printf ("%s\n", text);
+      return;
+    }
+
+  size_t width = 8;
+  for (size_t j = 0; j < summary->n_quantities; j++)
+    width = MAX (width, strlen (summary->names[j]));
+  g_autoptr (GString) out = g_string_new (NULL);
+  g_string_append_printf (out, "%-*s %9s %9s %9s %9s %10s %9s %9s %9s %6s\n", (int) width, "",
+                          "mean", "sd", "hdi_3%", "hdi_97%", "mcse_mean", "mcse_sd", "ess_bulk",
+                          "ess_tail", "r_hat");
+  for (size_t j = 0; j < summary->n_quantities; j++)
+    {
+      const CrDiagSummary *s = &summary->summaries[j];
+      g_string_append_printf (out, "%-*s", (int) width, summary->names[j]);
+      print_number (out, s->mean, 3, 10);
+      print_number (out, s->sd, 3, 10);
+      print_number (out, s->hdi_lower, 3, 10);
+      print_number (out, s->hdi_upper, 3, 10);
+      print_number (out, s->mcse_mean, 3, 11);
+      print_number (out, s->mcse_sd, 3, 10);
+      print_number (out, s->ess_bulk, 0, 10);
+      print_number (out, s->ess_tail, 0, 10);
+      print_number (out, s->r_hat, 2, 7);
+      g_string_append_c (out, '\n');
+    }
+  g_string_append_printf (out, _("\ndivergences: %zu of %zu draws\n"), summary->n_divergent,
+                          summary->n_chains * summary->n_draws);
+  for (guint v = 0; v < summary->verdicts->len; v++)
+    {
+      const CrVerdict *verdict = g_ptr_array_index (summary->verdicts, v);
+      g_string_append_printf (out, "%s: %s\n", verdict_level_name (verdict->level), verdict->message);
+      if (verdict->remedy != NULL)
+        g_string_append_printf (out, _("  what to do: %s\n"), verdict->remedy);
+    }
+  fputs (out->str, stdout);
+}
+
+static volatile sig_atomic_t interrupted = 0;
+
+static void
+on_interrupt (int signal_number)
+{
+  interrupted = 1;
+}
+
+/* Live progress on a terminal: one line per chain, redrawn in place. */
+static void
+print_progress (const CrSampler *sampler, gboolean redraw)
+{
+  guint n = cr_sampler_get_n_chains (sampler);
+  if (redraw)
+    fprintf (stderr, "\033[%uA", n);
+  for (guint c = 0; c < n; c++)
+    {
+      CrChainProgress p;
+      cr_chain_get_progress (cr_sampler_get_chain (sampler, c), &p);
+      double eta = p.draws_per_second > 0 ? (p.total - p.iteration) / p.draws_per_second : NAN;
+      fprintf (stderr, "\033[2K" "chain %u  %-8s %5zu/%zu  %7.0f draws/s  step %.3g  %u divergent  ",
+               c, p.finished ? _("done") : p.warmup ? _("warmup") : _("sampling"), p.iteration,
+               p.total, p.draws_per_second, p.step_size, p.divergences);
+      if (!p.finished && isfinite (eta))
+        fprintf (stderr, _("%.0f s left"), eta);
+      fputc ('\n', stderr);
+    }
+}
+
+static int
+command_sample (int argc, char **argv)
+{
+  g_autofree char *data_path = NULL, *metric = NULL;
+  int chains = 4, draws = 1000, tune = 1000, max_treedepth = 10;
+  gint64 seed = -1;
+  double target_accept = 0.8;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "data", 'd', 0, G_OPTION_ARG_FILENAME, &data_path, N_ ("The data table (CSV)"), "CSV" },
+    { "chains", 0, 0, G_OPTION_ARG_INT, &chains, N_ ("Chains, each in its own thread (4)"), "N" },
+    { "draws", 0, 0, G_OPTION_ARG_INT, &draws, N_ ("Draws kept per chain (1000)"), "N" },
+    { "tune", 0, 0, G_OPTION_ARG_INT, &tune, N_ ("Warmup iterations per chain (1000)"), "N" },
+    { "seed", 0, 0, G_OPTION_ARG_INT64, &seed, N_ ("Random seed (random when not given)"), "N" },
+    { "target-accept", 0, 0, G_OPTION_ARG_DOUBLE, &target_accept, N_ ("Target acceptance of warmup (0.8)"), "P" },
+    { "max-treedepth", 0, 0, G_OPTION_ARG_INT, &max_treedepth, N_ ("Maximum tree depth (10)"), "N" },
+    { "metric", 0, 0, G_OPTION_ARG_STRING, &metric, N_ ("diag (default) or dense"), "KIND" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print one JSON object"), NULL },
+    { NULL },
+  };
+  int status = parse_options (find_command ("sample"), entries, &argc, &argv);
+  if (status >= 0)
+    return status;
+  if (argc != 2)
+    {
+      fprintf (stderr, _("credence-cli sample: give one model file\n"));
+      return EXIT_USAGE;
+    }
+  CrSampleSettings settings;
+  cr_sample_settings_init (&settings);
+  settings.n_chains = chains > 0 ? (guint) chains : 0;
+  settings.n_draws = draws > 0 ? (size_t) draws : 0;
+  settings.n_tune = tune >= 0 ? (size_t) tune : (size_t) -1;
+  settings.seed = seed >= 0 ? (guint64) seed : g_random_int ();
+  settings.target_accept = target_accept;
+  settings.max_treedepth = max_treedepth > 0 ? (guint) max_treedepth : 0;
+  if (metric != NULL && strcmp (metric, "dense") == 0)
+    settings.metric = CR_METRIC_DENSE;
+  else if (metric != NULL && strcmp (metric, "diag") != 0)
+    {
+      fprintf (stderr, _("credence-cli sample: --metric is diag or dense, not “%s”\n"), metric);
+      return EXIT_USAGE;
+    }
+  g_autoptr (GError) error = NULL;
+  if (!cr_sample_settings_check (&settings, &error))
+    {
+      print_error ("sample", error);
+      return EXIT_USAGE;
+    }
+
+  g_autoptr (CrDataset) dataset = NULL;
+  g_autoptr (CrModel) model = NULL;
+  if ((status = load_model ("sample", argv[1], data_path, &dataset, &model)) != 0)
+    return status;
+  g_autoptr (CrTape) tape = cr_tape_new (model, &error);
+  if (tape == NULL)
+    {
+      print_error ("sample", error);
+      return EXIT_INPUT;
+    }
+  g_autoptr (CrSampler) sampler = cr_sampler_new_for_tape (tape, &settings, &error);
+  if (sampler == NULL)
+    {
+      print_error ("sample", error);
+      return EXIT_USAGE;
+    }
+
+  struct sigaction action = { 0 }, previous;
+  action.sa_handler = on_interrupt;
+  sigaction (SIGINT, &action, &previous);
+  gboolean live = isatty (STDERR_FILENO);
+  if (!json)
+    fprintf (stderr, _("Sampling %u chains: %zu warmup + %zu draws each, seed %llu\n"),
+             settings.n_chains, settings.n_tune, settings.n_draws, (unsigned long long) settings.seed);
+  cr_sampler_start (sampler, 0);
+  gboolean drawn = FALSE;
+  while (!cr_sampler_is_finished (sampler))
+    {
+      if (interrupted)
+        cr_sampler_cancel (sampler);
+      if (live)
+        {
+          print_progress (sampler, drawn);
+          drawn = TRUE;
+        }
+      g_usleep (200000);
+    }
+  if (live)
+    print_progress (sampler, drawn);
+  sigaction (SIGINT, &previous, NULL);
+  if (!cr_sampler_wait (sampler, &error))
+    {
+      print_error ("sample", error);
+      return EXIT_INPUT;
+    }
+
+  /* Kept draws every chain has: all of them, or fewer after an interruption. */
+  size_t kept = settings.n_draws;
+  double warmup_seconds = 0, sampling_seconds = 0;
+  g_autofree const double **values = g_new (const double *, settings.n_chains);
+  g_autofree const double **stats = g_new (const double *, settings.n_chains);
+  for (guint c = 0; c < settings.n_chains; c++)
+    {
+      const CrChain *chain = cr_sampler_get_chain (sampler, c);
+      size_t published = cr_chain_get_n_published (chain);
+      kept = MIN (kept, published > settings.n_tune ? published - settings.n_tune : 0);
+      values[c] = cr_chain_get_values (chain);
+      stats[c] = cr_chain_get_stats (chain);
+      double w, s;
+      cr_chain_get_timing (chain, &w, &s);
+      warmup_seconds += w;
+      sampling_seconds += s;
+    }
+  if (kept == 0)
+    {
+      fprintf (stderr, _("credence-cli sample: stopped during warmup; there are no draws to summarise\n"));
+      return EXIT_FAILURE;
+    }
+  if (cr_sampler_was_cancelled (sampler) && !json)
+    fprintf (stderr, _("Stopped: summarising the %zu draws per chain made so far.\n"), kept);
+
+  g_autofree CrTraceVariable *variables = g_new (CrTraceVariable, MAX (cr_tape_get_n_trace_variables (tape), 1));
+  for (size_t v = 0; v < cr_tape_get_n_trace_variables (tape); v++)
+    variables[v] = *cr_tape_get_trace_variable (tape, v);
+  g_autoptr (CrSampleSummary) summary = cr_sample_summary_new (
+      variables, cr_tape_get_n_trace_variables (tape), cr_tape_get_trace_size (tape), values, stats,
+      settings.n_chains, settings.n_tune, kept, settings.max_treedepth, settings.target_accept);
+  print_summary (summary, json, warmup_seconds, sampling_seconds);
+  return cr_sampler_was_cancelled (sampler) ? 130 : EXIT_SUCCESS;
 }
 
 static int

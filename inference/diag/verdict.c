@@ -1,0 +1,178 @@
+/* verdict.c: plain-language verdicts on a run. */
+#include "diag/verdict.h"
+
+#include <math.h>
+#include <string.h>
+
+#define RHAT_WARN 1.01
+#define RHAT_STOP 1.05
+#define ESS_PER_CHAIN 100.0
+#define EBFMI_WARN 0.3
+/* How many variables a message names before "and N more". */
+#define NAMED 5
+
+void
+cr_verdict_free (CrVerdict *verdict)
+{
+  if (verdict == NULL)
+    return;
+  g_free (verdict->message);
+  g_free (verdict->remedy);
+  g_strfreev (verdict->variables);
+  g_free (verdict);
+}
+
+static CrVerdict *
+verdict_new (CrCheck check, CrVerdictLevel level, GPtrArray *names, char *message, const char *remedy)
+{
+  CrVerdict *verdict = g_new0 (CrVerdict, 1);
+  verdict->check = check;
+  verdict->level = level;
+  verdict->message = message;
+  verdict->remedy = g_strdup (remedy);
+  g_autoptr (GStrvBuilder) builder = g_strv_builder_new ();
+  for (guint i = 0; names != NULL && i < names->len; i++)
+    g_strv_builder_add (builder, g_ptr_array_index (names, i));
+  verdict->variables = g_strv_builder_end (builder);
+  return verdict;
+}
+
+/* "theta[0], theta[3] and 2 more" */
+static char *
+list_names (GPtrArray *names)
+{
+  g_autoptr (GString) text = g_string_new (NULL);
+  for (guint i = 0; i < names->len && i < NAMED; i++)
+    g_string_append_printf (text, "%s%s", i == 0 ? "" : i + 1 == names->len ? " and " : ", ",
+                            (const char *) g_ptr_array_index (names, i));
+  if (names->len > NAMED)
+    g_string_append_printf (text, " and %u more", names->len - NAMED);
+  return g_string_free (g_steal_pointer (&text), FALSE);
+}
+
+static int
+compare_level (gconstpointer a, gconstpointer b)
+{
+  const CrVerdict *x = *(CrVerdict *const *) a, *y = *(CrVerdict *const *) b;
+  return (int) y->level - (int) x->level;
+}
+
+GPtrArray *
+cr_diag_verdicts (const CrRunSummary *run)
+{
+  GPtrArray *verdicts = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_verdict_free);
+  g_autoptr (GPtrArray) rhat_stop = g_ptr_array_new (), rhat_warn = g_ptr_array_new ();
+  g_autoptr (GPtrArray) low_ess = g_ptr_array_new ();
+  double worst_rhat = 0, lowest_ess = INFINITY;
+  double ess_needed = ESS_PER_CHAIN * run->n_chains;
+  for (size_t i = 0; i < run->n_quantities; i++)
+    {
+      const CrDiagSummary *s = &run->summaries[i];
+      /* NaN: a constant quantity (a data-only deterministic), which has nothing to converge. */
+      if (!isnan (s->r_hat))
+        {
+          if (s->r_hat > RHAT_STOP)
+            g_ptr_array_add (rhat_stop, (gpointer) run->names[i]);
+          else if (s->r_hat > RHAT_WARN)
+            g_ptr_array_add (rhat_warn, (gpointer) run->names[i]);
+          worst_rhat = fmax (worst_rhat, s->r_hat);
+        }
+      double ess = fmin (s->ess_bulk, s->ess_tail);
+      if (!isnan (ess) && ess < ess_needed)
+        g_ptr_array_add (low_ess, (gpointer) run->names[i]);
+      if (!isnan (ess))
+        lowest_ess = fmin (lowest_ess, ess);
+    }
+
+  if (rhat_stop->len > 0 || rhat_warn->len > 0)
+    {
+      GPtrArray *names = rhat_stop->len > 0 ? rhat_stop : rhat_warn;
+      for (guint i = 0; rhat_stop->len > 0 && i < rhat_warn->len; i++)
+        g_ptr_array_add (names, g_ptr_array_index (rhat_warn, i));
+      g_autofree char *listed = list_names (names);
+      gboolean stop = rhat_stop->len > 0;
+      g_ptr_array_add (verdicts, verdict_new (
+          CR_CHECK_RHAT, stop ? CR_VERDICT_STOP : CR_VERDICT_WARN, names,
+          g_strdup_printf (stop ? "The chains disagree: R-hat is up to %.3f (above %.2f) for %s. "
+                                  "Do not use these draws."
+                                : "The chains have not quite converged: R-hat is up to %.3f (above "
+                                  "%.2f) for %s.",
+                           worst_rhat, stop ? RHAT_STOP : RHAT_WARN, listed),
+          "Run longer warmup (tune) and more draws; if R-hat stays high, reparameterise (a "
+          "non-centred form for hierarchical scales) or tighten vague priors."));
+    }
+  if (low_ess->len > 0)
+    {
+      g_autofree char *listed = list_names (low_ess);
+      g_ptr_array_add (verdicts, verdict_new (
+          CR_CHECK_ESS, CR_VERDICT_WARN, low_ess,
+          g_strdup_printf ("Too few effective draws: bulk or tail ESS is as low as %.0f, under %.0f "
+                           "(100 per chain), for %s; means and intervals are imprecise.",
+                           lowest_ess, ess_needed, listed),
+          "Draw more (increase draws), or reparameterise so the chains mix faster."));
+    }
+  if (run->n_divergent > 0)
+    {
+      size_t total = run->n_chains * run->n_draws;
+      double suggested = run->target_accept < 0.95 ? 0.95 : 0.99;
+      g_autofree char *remedy = g_strdup_printf (
+          "Raise target_accept (to %.2f) so the step size shrinks; if divergences remain, "
+          "reparameterise (a non-centred form for hierarchical models) or use tighter priors.",
+          suggested);
+      g_ptr_array_add (verdicts, verdict_new (
+          CR_CHECK_DIVERGENCES, CR_VERDICT_WARN, NULL,
+          g_strdup_printf ("%zu of %zu draws after warmup diverged (%.1f%%): the sampler could not "
+                           "follow the posterior's curvature everywhere, so the draws may be biased.",
+                           run->n_divergent, total, 100.0 * run->n_divergent / (double) total),
+          remedy));
+    }
+  if (run->n_max_treedepth > 0)
+    {
+      size_t total = run->n_chains * run->n_draws;
+      g_ptr_array_add (verdicts, verdict_new (
+          CR_CHECK_TREE_DEPTH, CR_VERDICT_WARN, NULL,
+          g_strdup_printf ("%zu of %zu draws hit the maximum tree depth of %u: trajectories were "
+                           "cut short, which costs efficiency (not correctness).",
+                           run->n_max_treedepth, total, run->max_treedepth),
+          "Raise max_treedepth, or reparameterise and rescale the parameters so they have similar "
+          "scales and weaker correlations."));
+    }
+  g_autoptr (GPtrArray) low_chains = g_ptr_array_new_with_free_func (g_free);
+  double lowest_ebfmi = INFINITY;
+  for (size_t c = 0; run->ebfmi != NULL && c < run->n_chains; c++)
+    if (!isnan (run->ebfmi[c]) && run->ebfmi[c] < EBFMI_WARN)
+      {
+        g_ptr_array_add (low_chains, g_strdup_printf ("chain %zu", c));
+        lowest_ebfmi = fmin (lowest_ebfmi, run->ebfmi[c]);
+      }
+  if (low_chains->len > 0)
+    {
+      g_autofree char *listed = list_names (low_chains);
+      g_ptr_array_add (verdicts, verdict_new (
+          CR_CHECK_EBFMI, CR_VERDICT_WARN, NULL,
+          g_strdup_printf ("E-BFMI is as low as %.2f (under %.1f) in %s: the momentum resampling "
+                           "explores the energy poorly, a sign of heavy tails or a funnel.",
+                           lowest_ebfmi, EBFMI_WARN, listed),
+          "Reparameterise (non-centred forms), tighten priors on scale parameters, or run a longer "
+          "warmup."));
+    }
+
+  if (verdicts->len == 0)
+    g_ptr_array_add (verdicts, verdict_new (
+        CR_CHECK_ALL, CR_VERDICT_OK, NULL,
+        g_strdup_printf ("The chains converged: R-hat is at most %.3f, every bulk and tail ESS is "
+                         "at least 100 per chain, and no draw diverged or hit the maximum tree depth.",
+                         worst_rhat),
+        NULL));
+  g_ptr_array_sort (verdicts, compare_level);
+  return verdicts;
+}
+
+CrVerdictLevel
+cr_diag_verdicts_level (const GPtrArray *verdicts)
+{
+  CrVerdictLevel worst = CR_VERDICT_OK;
+  for (guint i = 0; i < verdicts->len; i++)
+    worst = MAX (worst, ((const CrVerdict *) g_ptr_array_index (verdicts, i))->level);
+  return worst;
+}

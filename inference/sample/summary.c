@@ -1,0 +1,94 @@
+/* summary.c: the summary of a run's kept draws: ArviZ's columns per quantity, sampler counts,
+ * E-BFMI, and the verdicts. */
+#include "sample/sample.h"
+
+#include <math.h>
+
+char *
+cr_sample_element_name (const CrTraceVariable *variable, size_t k)
+{
+  switch (variable->shape.rank)
+    {
+    case 0:
+      return g_strdup (variable->name);
+    case 1:
+      return g_strdup_printf ("%s[%zu]", variable->name, k);
+    default:
+      return g_strdup_printf ("%s[%zu,%zu]", variable->name, k / variable->shape.cols, k % variable->shape.cols);
+    }
+}
+
+CrSampleSummary *
+cr_sample_summary_new (const CrTraceVariable *variables,
+                       size_t n_variables,
+                       size_t trace_size,
+                       const double *const *values,
+                       const double *const *stats,
+                       size_t n_chains,
+                       size_t n_tune,
+                       size_t n_draws,
+                       guint max_treedepth,
+                       double target_accept)
+{
+  CrSampleSummary *summary = g_new0 (CrSampleSummary, 1);
+  summary->n_chains = n_chains;
+  summary->n_draws = n_draws;
+  summary->n_quantities = trace_size;
+  summary->names = g_new0 (char *, trace_size + 1);
+  summary->summaries = g_new0 (CrDiagSummary, MAX (trace_size, 1));
+  for (size_t v = 0; v < n_variables; v++)
+    for (size_t k = 0; k < cr_shape_size (variables[v].shape); k++)
+      summary->names[variables[v].offset + k] = cr_sample_element_name (&variables[v], k);
+
+  /* One quantity at a time, gathered chain-major as diag/ wants it. */
+  g_autofree double *draws = g_new (double, MAX (n_chains * n_draws, 1));
+  for (size_t j = 0; j < trace_size; j++)
+    {
+      for (size_t c = 0; c < n_chains; c++)
+        for (size_t i = 0; i < n_draws; i++)
+          draws[c * n_draws + i] = values[c][(n_tune + i) * trace_size + j];
+      cr_diag_summarise (draws, n_chains, n_draws, CR_DIAG_HDI_PROB, &summary->summaries[j]);
+    }
+
+  summary->ebfmi = g_new0 (double, MAX (n_chains, 1));
+  for (size_t c = 0; c < n_chains; c++)
+    {
+      for (size_t i = 0; i < n_tune + n_draws; i++)
+        summary->gradient_evaluations += (size_t) stats[c][i * CR_N_STATS + CR_STAT_N_LEAPFROG];
+      for (size_t i = 0; i < n_draws; i++)
+        {
+          const double *row = stats[c] + (n_tune + i) * CR_N_STATS;
+          summary->n_divergent += row[CR_STAT_DIVERGENT] != 0.0;
+          summary->n_max_treedepth += row[CR_STAT_TREE_DEPTH] >= max_treedepth;
+          draws[i] = row[CR_STAT_ENERGY];
+        }
+      cr_diag_ebfmi (draws, 1, n_draws, &summary->ebfmi[c]);
+    }
+
+  CrRunSummary run = {
+    .n_quantities = trace_size,
+    .names = (const char *const *) summary->names,
+    .summaries = summary->summaries,
+    .n_chains = n_chains,
+    .n_draws = n_draws,
+    .n_divergent = summary->n_divergent,
+    .n_max_treedepth = summary->n_max_treedepth,
+    .max_treedepth = max_treedepth,
+    .target_accept = target_accept,
+    .ebfmi = summary->ebfmi,
+  };
+  summary->verdicts = cr_diag_verdicts (&run);
+  return summary;
+}
+
+void
+cr_sample_summary_free (CrSampleSummary *summary)
+{
+  if (summary == NULL)
+    return;
+  g_strfreev (summary->names);
+  g_free (summary->summaries);
+  g_free (summary->ebfmi);
+  g_ptr_array_unref (summary->verdicts);
+  g_free (summary);
+}
