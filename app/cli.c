@@ -38,6 +38,7 @@ typedef struct
 static int command_check (int argc, char **argv);
 static int command_logp (int argc, char **argv);
 static int command_sample (int argc, char **argv);
+static int command_diagnose (int argc, char **argv);
 static int command_new (int argc, char **argv);
 static int command_info (int argc, char **argv);
 
@@ -49,6 +50,9 @@ static const Command commands[] = {
   { "sample", "MODEL.crm [--data CSV] [--chains 4] [--draws 1000] [--tune 1000] [--seed N]\n"
               "         [--target-accept 0.8] [--max-treedepth 10] [--metric diag|dense] [--json]",
     N_ ("Sample the posterior with NUTS and summarise it"), command_sample },
+  { "diagnose", "FILE... [--json]",
+    N_ ("Summarise draws from CmdStan CSV files (one per chain) or one wide CSV with a chain column"),
+    command_diagnose },
   { "new", "PROJECT --data CSV [--model MODEL.crm]",
     N_ ("Create a project from a data table and, optionally, a model"), command_new },
   { "info", "PROJECT [--json]", N_ ("List the datasets and models in a project"), command_info },
@@ -712,6 +716,227 @@ command_sample (int argc, char **argv)
       settings.n_chains, settings.n_tune, kept, settings.max_treedepth, settings.target_accept);
   print_summary (summary, json, warmup_seconds, sampling_seconds);
   return cr_sampler_was_cancelled (sampler) ? 130 : EXIT_SUCCESS;
+}
+
+/* CmdStan's "theta.1" and "L.2.1" are Credence's "theta[0]" and "L[1,0]"; other names stay. */
+static char *
+zero_based_name (const char *name)
+{
+  g_auto (GStrv) parts = g_strsplit (name, ".", -1);
+  guint n = g_strv_length (parts);
+  if (n < 2)
+    return g_strdup (name);
+  g_autoptr (GString) out = g_string_new (parts[0]);
+  for (guint k = 1; k < n; k++)
+    {
+      char *end = NULL;
+      guint64 index = g_ascii_strtoull (parts[k], &end, 10);
+      if (end == parts[k] || *end != '\0' || index == 0)
+        return g_strdup (name);
+      g_string_append_printf (out, "%s%" G_GUINT64_FORMAT, k == 1 ? "[" : ",", index - 1);
+    }
+  g_string_append_c (out, ']');
+  return g_string_free (g_steal_pointer (&out), FALSE);
+}
+
+static int
+stat_of_column (const char *name)
+{
+  static const char *const columns[CR_N_STATS] = { "lp__", "accept_stat__", "stepsize__", "treedepth__",
+                                                   "n_leapfrog__", "divergent__", "energy__" };
+  for (int k = 0; k < CR_N_STATS; k++)
+    if (strcmp (name, columns[k]) == 0)
+      return k;
+  return -1;
+}
+
+typedef struct
+{
+  GPtrArray *names;  /* quantity names, 0-based */
+  GPtrArray *values; /* per chain: GArray of doubles, draws x quantities */
+  GPtrArray *stats;  /* per chain: GArray of doubles, draws x CR_N_STATS */
+  guint max_treedepth;
+} Draws;
+
+static void
+draws_clear (Draws *draws)
+{
+  g_clear_pointer (&draws->names, g_ptr_array_unref);
+  g_clear_pointer (&draws->values, g_ptr_array_unref);
+  g_clear_pointer (&draws->stats, g_ptr_array_unref);
+}
+G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Draws, draws_clear)
+
+/* Adds the draws of one file: a CmdStan chain, or a wide table whose "chain" column splits it. */
+static gboolean
+read_draws_file (Draws *draws, const char *path, GError **error)
+{
+  g_autofree char *text = NULL;
+  gsize length = 0;
+  if (!g_file_get_contents (path, &text, &length, error))
+    return FALSE;
+  /* CmdStan writes its settings as '#' lines: keep max_depth, drop the rest. (Line numbers in
+   * the reader's messages then count the table's lines.) */
+  g_autoptr (GString) kept = g_string_sized_new (length);
+  g_auto (GStrv) lines = g_strsplit (text, "\n", -1);
+  for (char **line = lines; *line != NULL; line++)
+    {
+      if ((*line)[0] != '#')
+        {
+          g_string_append (kept, *line);
+          if (line[1] != NULL)
+            g_string_append_c (kept, '\n');
+          continue;
+        }
+      const char *depth = strstr (*line, "max_depth = ");
+      if (depth != NULL)
+        draws->max_treedepth = (guint) g_ascii_strtoull (depth + strlen ("max_depth = "), NULL, 10);
+    }
+  g_autoptr (CrDataset) table = cr_dataset_parse_csv (kept->str, kept->len, path, error);
+  if (table == NULL)
+    return FALSE;
+
+  size_t n_rows = cr_dataset_get_n_rows (table), n_columns = cr_dataset_get_n_columns (table);
+  const CrColumn *chain_column = cr_dataset_find_column (table, "chain");
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  g_autoptr (GArray) quantity_columns = g_array_new (FALSE, FALSE, sizeof (size_t));
+  int stat_columns[CR_N_STATS];
+  for (int k = 0; k < CR_N_STATS; k++)
+    stat_columns[k] = -1;
+  for (size_t j = 0; j < n_columns; j++)
+    {
+      const CrColumn *column = cr_dataset_get_column (table, j);
+      int stat = stat_of_column (column->name);
+      if (stat >= 0)
+        stat_columns[stat] = (int) j;
+      if (stat >= 0 || g_str_has_suffix (column->name, "__") || strcmp (column->name, "chain") == 0
+          || strcmp (column->name, "draw") == 0 || strcmp (column->name, "iteration") == 0)
+        continue;
+      if (column->type == CR_COLUMN_CATEGORICAL || column->n_missing > 0)
+        {
+          g_set_error (error, CR_DATA_ERROR, CR_DATA_ERROR_NOT_A_NUMBER,
+                       "%s: column '%s' holds something other than numbers; draws files hold one "
+                       "number per cell",
+                       path, column->name);
+          return FALSE;
+        }
+      g_ptr_array_add (names, zero_based_name (column->name));
+      g_array_append_val (quantity_columns, j);
+    }
+  if (names->len == 0)
+    {
+      g_set_error (error, CR_DATA_ERROR, CR_DATA_ERROR_EMPTY, "%s: no columns of draws", path);
+      return FALSE;
+    }
+  if (draws->names == NULL)
+    draws->names = g_steal_pointer (&names);
+  else
+    {
+      gboolean same = draws->names->len == names->len;
+      for (guint k = 0; same && k < names->len; k++)
+        same = strcmp (g_ptr_array_index (draws->names, k), g_ptr_array_index (names, k)) == 0;
+      if (!same)
+        {
+          g_set_error (error, CR_DATA_ERROR, CR_DATA_ERROR_SHAPE,
+                       "%s: its columns differ from the first file's; give the chains of one run",
+                       path);
+          return FALSE;
+        }
+    }
+
+  /* Chains in the order they first appear. */
+  g_autoptr (GArray) chain_ids = g_array_new (FALSE, FALSE, sizeof (double));
+  for (size_t i = 0; i < n_rows; i++)
+    {
+      double id = chain_column != NULL ? chain_column->values[i] : 0;
+      gboolean seen = FALSE;
+      for (guint c = 0; c < chain_ids->len && !seen; c++)
+        seen = g_array_index (chain_ids, double, c) == id;
+      if (!seen)
+        g_array_append_val (chain_ids, id);
+    }
+  for (guint c = 0; c < chain_ids->len; c++)
+    {
+      double id = g_array_index (chain_ids, double, c);
+      GArray *values = g_array_new (FALSE, FALSE, sizeof (double));
+      GArray *stats = g_array_new (FALSE, FALSE, sizeof (double));
+      for (size_t i = 0; i < n_rows; i++)
+        {
+          if (chain_column != NULL && chain_column->values[i] != id)
+            continue;
+          for (guint q = 0; q < quantity_columns->len; q++)
+            g_array_append_val (values, cr_dataset_get_column (table, g_array_index (quantity_columns, size_t, q))->values[i]);
+          for (int k = 0; k < CR_N_STATS; k++)
+            {
+              /* Unknown stats: no divergences, no saturation, and NaN for the rest. */
+              double v = stat_columns[k] >= 0 ? cr_dataset_get_column (table, (size_t) stat_columns[k])->values[i]
+                         : k == CR_STAT_DIVERGENT || k == CR_STAT_TREE_DEPTH || k == CR_STAT_N_LEAPFROG ? 0.0
+                                                                                                          : NAN;
+              g_array_append_val (stats, v);
+            }
+        }
+      g_ptr_array_add (draws->values, values);
+      g_ptr_array_add (draws->stats, stats);
+    }
+  return TRUE;
+}
+
+static int
+command_diagnose (int argc, char **argv)
+{
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print one JSON object"), NULL },
+    { NULL },
+  };
+  int status = parse_options (find_command ("diagnose"), entries, &argc, &argv);
+  if (status >= 0)
+    return status;
+  if (argc < 2)
+    {
+      fprintf (stderr, _("credence-cli diagnose: give one or more draws files\n"));
+      return EXIT_USAGE;
+    }
+  g_auto (Draws) draws = { NULL, g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref),
+                           g_ptr_array_new_with_free_func ((GDestroyNotify) g_array_unref), 10 };
+  g_autoptr (GError) error = NULL;
+  for (int f = 1; f < argc; f++)
+    if (!read_draws_file (&draws, argv[f], &error))
+      {
+        print_error ("diagnose", error);
+        return EXIT_INPUT;
+      }
+  /* read_draws_file () made names and at least one chain, or failed. */
+  g_assert (draws.names != NULL && draws.values->len > 0);
+  size_t n_quantities = draws.names->len, n_chains = draws.values->len;
+  size_t n_draws = ((GArray *) g_ptr_array_index (draws.values, 0))->len / n_quantities;
+  for (size_t c = 1; c < n_chains; c++)
+    if (((GArray *) g_ptr_array_index (draws.values, c))->len / n_quantities != n_draws)
+      {
+        fprintf (stderr, _("credence-cli diagnose: chain %zu has %u draws but chain 0 has %zu; "
+                           "the chains of one run have as many draws each\n"),
+                 c, ((GArray *) g_ptr_array_index (draws.values, c))->len / (guint) n_quantities, n_draws);
+        return EXIT_INPUT;
+      }
+  if (n_draws == 0)
+    {
+      fprintf (stderr, _("credence-cli diagnose: the files hold no draws\n"));
+      return EXIT_INPUT;
+    }
+  g_autofree CrTraceVariable *variables = g_new0 (CrTraceVariable, n_quantities);
+  g_autofree const double **values = g_new (const double *, n_chains);
+  g_autofree const double **stats = g_new (const double *, n_chains);
+  for (size_t q = 0; q < n_quantities; q++)
+    variables[q] = (CrTraceVariable){ g_ptr_array_index (draws.names, q), CR_NODE_DETERMINISTIC, { 0, 1, 1 }, q };
+  for (size_t c = 0; c < n_chains; c++)
+    {
+      values[c] = (const double *) ((GArray *) g_ptr_array_index (draws.values, c))->data;
+      stats[c] = (const double *) ((GArray *) g_ptr_array_index (draws.stats, c))->data;
+    }
+  g_autoptr (CrSampleSummary) summary = cr_sample_summary_new (variables, n_quantities, n_quantities, values, stats,
+                                                               n_chains, 0, n_draws, draws.max_treedepth, 0.8);
+  print_summary (summary, json, NAN, NAN);
+  return EXIT_SUCCESS;
 }
 
 static int

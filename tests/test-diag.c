@@ -10,6 +10,7 @@
 #include <gsl/gsl_errno.h>
 
 #include "diag/diag.h"
+#include "diag/verdict.h"
 
 /* The agreement DESIGN.md asks of diagnostics against R's posterior. */
 #define CR_DIAG_TOL_R 1e-6
@@ -636,6 +637,98 @@ test_quantile_type7 (void)
   g_assert_cmpfloat (cr_diag_quantile (draws, 1, 0.3), ==, 5.0);
 }
 
+/* Verdicts */
+
+static CrDiagSummary
+healthy (void)
+{
+  return (CrDiagSummary){ .mean = 0, .sd = 1, .ess_bulk = 2000, .ess_tail = 1800, .r_hat = 1.001 };
+}
+
+static gboolean
+has_verdict (GPtrArray *verdicts, CrCheck check)
+{
+  for (guint i = 0; i < verdicts->len; i++)
+    if (((const CrVerdict *) g_ptr_array_index (verdicts, i))->check == check)
+      return TRUE;
+  return FALSE;
+}
+
+static const CrVerdict *
+find_verdict (GPtrArray *verdicts, CrCheck check)
+{
+  for (guint i = 0; i < verdicts->len; i++)
+    if (((const CrVerdict *) g_ptr_array_index (verdicts, i))->check == check)
+      return g_ptr_array_index (verdicts, i);
+  g_error ("no verdict of check %d", (int) check);
+}
+
+static void
+test_verdicts (void)
+{
+  const char *names[] = { "mu", "tau", "theta[0]" };
+  CrDiagSummary s[3] = { healthy (), healthy (), healthy () };
+  double ebfmi[4] = { 0.9, 1.1, 0.8, 1.0 };
+  CrRunSummary run = { .n_quantities = 3, .names = names, .summaries = s, .n_chains = 4, .n_draws = 1000,
+                       .max_treedepth = 10, .target_accept = 0.8, .ebfmi = ebfmi };
+
+  /* Everything fine: one OK verdict. */
+  g_autoptr (GPtrArray) ok = cr_diag_verdicts (&run);
+  g_assert_cmpuint (ok->len, ==, 1);
+  g_assert_cmpint (((CrVerdict *) g_ptr_array_index (ok, 0))->check, ==, CR_CHECK_ALL);
+  g_assert_cmpint (cr_diag_verdicts_level (ok), ==, CR_VERDICT_OK);
+
+  /* R-hat between 1.01 and 1.05 warns; above 1.05 stops; NaN (a constant) is ignored. */
+  s[1].r_hat = 1.02;
+  s[2].r_hat = NAN;
+  g_autoptr (GPtrArray) warn = cr_diag_verdicts (&run);
+  const CrVerdict *rhat = find_verdict (warn, CR_CHECK_RHAT);
+  g_assert_cmpint (rhat->level, ==, CR_VERDICT_WARN);
+  g_assert_cmpstrv (rhat->variables, ((const char *const[]){ "tau", NULL }));
+  g_assert_nonnull (strstr (rhat->message, "1.020"));
+  s[0].r_hat = 1.2;
+  g_autoptr (GPtrArray) stop = cr_diag_verdicts (&run);
+  rhat = find_verdict (stop, CR_CHECK_RHAT);
+  g_assert_cmpint (rhat->level, ==, CR_VERDICT_STOP);
+  g_assert_cmpstrv (rhat->variables, ((const char *const[]){ "mu", "tau", NULL }));
+  g_assert_nonnull (strstr (rhat->message, "Do not use"));
+  g_assert_cmpint (cr_diag_verdicts_level (stop), ==, CR_VERDICT_STOP);
+  s[0].r_hat = s[1].r_hat = 1.0;
+
+  /* ESS under 100 per chain (here 400) warns and names the quantity. */
+  s[2] = healthy ();
+  s[2].ess_tail = 399;
+  g_autoptr (GPtrArray) ess = cr_diag_verdicts (&run);
+  const CrVerdict *low = find_verdict (ess, CR_CHECK_ESS);
+  g_assert_cmpstrv (low->variables, ((const char *const[]){ "theta[0]", NULL }));
+  s[2].ess_tail = 400;
+  g_autoptr (GPtrArray) enough = cr_diag_verdicts (&run);
+  g_assert_false (has_verdict (enough, CR_CHECK_ESS));
+
+  /* Divergences, tree depth and E-BFMI, each with its remedy; the worst first. */
+  run.n_divergent = 12;
+  run.n_max_treedepth = 3;
+  ebfmi[2] = 0.2;
+  s[0].r_hat = 1.1;
+  g_autoptr (GPtrArray) all = cr_diag_verdicts (&run);
+  const CrVerdict *divergent = find_verdict (all, CR_CHECK_DIVERGENCES);
+  g_assert_nonnull (strstr (divergent->message, "12 of 4000"));
+  g_assert_nonnull (strstr (divergent->remedy, "target_accept (to 0.95)"));
+  g_assert_nonnull (strstr (divergent->remedy, "non-centred"));
+  g_assert_nonnull (strstr (find_verdict (all, CR_CHECK_TREE_DEPTH)->message, "3 of 4000"));
+  g_assert_nonnull (strstr (find_verdict (all, CR_CHECK_TREE_DEPTH)->remedy, "max_treedepth"));
+  const CrVerdict *energy = find_verdict (all, CR_CHECK_EBFMI);
+  g_assert_nonnull (strstr (energy->message, "0.20"));
+  g_assert_nonnull (strstr (energy->message, "chain 2"));
+  g_assert_cmpint (((CrVerdict *) g_ptr_array_index (all, 0))->level, ==, CR_VERDICT_STOP);
+  for (guint i = 1; i < all->len; i++)
+    g_assert_cmpint (((CrVerdict *) g_ptr_array_index (all, i))->level, <=,
+                     ((CrVerdict *) g_ptr_array_index (all, i - 1))->level);
+  run.target_accept = 0.95;
+  g_autoptr (GPtrArray) higher = cr_diag_verdicts (&run);
+  g_assert_nonnull (strstr (find_verdict (higher, CR_CHECK_DIVERGENCES)->remedy, "to 0.99"));
+}
+
 int
 main (int argc,
       char *argv[])
@@ -661,5 +754,6 @@ main (int argc,
   g_test_add_func ("/diag/summary/fields", test_summary_fields);
   g_test_add_func ("/diag/quantile/type7", test_quantile_type7);
 
+  g_test_add_func ("/diag/verdict/thresholds", test_verdicts);
   return g_test_run ();
 }

@@ -476,6 +476,58 @@ test_cancel (void)
     }
 }
 
+typedef struct
+{
+  GMutex lock;
+  guint calls[4];
+  gboolean finished[4];
+  gboolean saw_warmup[4], saw_sampling[4];
+  size_t last_iteration[4];
+  gboolean went_backwards;
+} ProgressLog;
+
+static void
+log_progress (const CrChainProgress *progress, gpointer user_data)
+{
+  ProgressLog *log = user_data;
+  g_mutex_lock (&log->lock);
+  guint c = progress->chain;
+  log->calls[c]++;
+  log->went_backwards = log->went_backwards || progress->iteration < log->last_iteration[c];
+  log->last_iteration[c] = progress->iteration;
+  log->saw_warmup[c] = log->saw_warmup[c] || progress->warmup;
+  log->saw_sampling[c] = log->saw_sampling[c] || !progress->warmup;
+  log->finished[c] = progress->finished;
+  g_mutex_unlock (&log->lock);
+}
+
+/* The progress callback hears from every chain, in order, through both phases, to the end. */
+static void
+test_progress_callback (void)
+{
+  g_auto (Compiled) c = { 0 };
+  compile_file (&c, "hier_intercepts.crm", "hier_intercepts.csv");
+  CrSampleSettings settings;
+  cr_sample_settings_init (&settings);
+  settings.seed = 1;
+  ProgressLog log = { 0 };
+  g_mutex_init (&log.lock);
+  g_autoptr (CrSampler) sampler = cr_sampler_new_for_tape (c.tape, &settings, NULL);
+  cr_sampler_set_progress_func (sampler, log_progress, &log);
+  cr_sampler_start (sampler, 0);
+  g_assert_true (cr_sampler_wait (sampler, NULL));
+  for (guint k = 0; k < 4; k++)
+    {
+      g_assert_cmpuint (log.calls[k], >=, 2);
+      g_assert_true (log.finished[k]);
+      g_assert_true (log.saw_warmup[k]);
+      g_assert_true (log.saw_sampling[k]);
+      g_assert_cmpuint (log.last_iteration[k], ==, 2000);
+    }
+  g_assert_false (log.went_backwards);
+  g_mutex_clear (&log.lock);
+}
+
 /* Simulation-based calibration (Talts et al. 2018) of linear regression: draw parameters from
  * the prior, data from the model, and the rank of each true parameter among posterior draws is
  * uniform when the sampler is right. 200 replications, 100 thinned draws each, ranks in 10
@@ -545,6 +597,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sample/mechanics/improper-and-nowhere", test_improper_and_nowhere);
   g_test_add_func ("/sample/mechanics/reproducible", test_reproducible);
   g_test_add_func ("/sample/mechanics/cancel", test_cancel);
+  g_test_add_func ("/sample/mechanics/progress", test_progress_callback);
   g_test_add_func ("/sample/adapt/dual-averaging", test_dual_averaging);
   g_test_add_func ("/sample/adapt/metric", test_metric_adaptation);
   g_test_add_func ("/sample/posterior/coin-beta", test_coin_beta);

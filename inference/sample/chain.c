@@ -91,6 +91,9 @@ struct _CrChain
   CrChainProgress progress;
   gint64 started;
   double warmup_seconds, sampling_seconds;
+  void (*progress_func) (const CrChainProgress *, gpointer);
+  gpointer progress_data;
+  gint64 last_report;
 };
 
 /* Points and vectors */
@@ -591,9 +594,23 @@ set_progress (CrChain *chain, size_t iteration, gboolean finished)
   chain->progress.warmup = iteration < chain->settings.n_tune;
   chain->progress.step_size = chain->step_size;
   chain->progress.finished = finished;
-  double seconds = (g_get_monotonic_time () - chain->started) / 1e6;
+  gint64 now = g_get_monotonic_time ();
+  double seconds = (now - chain->started) / 1e6;
   chain->progress.draws_per_second = seconds > 0 ? iteration / seconds : 0.0;
+  CrChainProgress snapshot = chain->progress;
   g_mutex_unlock (&chain->progress_lock);
+  if (chain->progress_func != NULL && (finished || now - chain->last_report >= G_USEC_PER_SEC / 10))
+    {
+      chain->last_report = now;
+      chain->progress_func (&snapshot, chain->progress_data);
+    }
+}
+
+void
+cr_chain_set_progress_func (CrChain *chain, void (*func) (const CrChainProgress *, gpointer), gpointer user_data)
+{
+  chain->progress_func = func;
+  chain->progress_data = user_data;
 }
 
 gboolean

@@ -142,6 +142,9 @@ typedef struct
 
 void cr_chain_get_progress (const CrChain *chain, CrChainProgress *progress);
 
+/* Reports progress to @func from the chain's thread (see CrProgressFunc below). */
+void cr_chain_set_progress_func (CrChain *chain, void (*func) (const CrChainProgress *, gpointer), gpointer user_data);
+
 /* Several chains, each in its own thread. */
 typedef struct _CrSampler CrSampler;
 
@@ -165,6 +168,11 @@ gboolean cr_sampler_is_finished (CrSampler *sampler);
 /* Waits for every chain. Returns FALSE with @error when a chain failed (the first failure). */
 gboolean cr_sampler_wait (CrSampler *sampler, GError **error);
 gboolean cr_sampler_was_cancelled (CrSampler *sampler);
+
+/* Called from the chains' threads with a chain's progress: at most about ten times a second per
+ * chain, and once when it finishes. Set it before cr_sampler_start (). It must not block. */
+typedef void (*CrProgressFunc) (const CrChainProgress *progress, gpointer user_data);
+void cr_sampler_set_progress_func (CrSampler *sampler, CrProgressFunc func, gpointer user_data);
 
 guint cr_sampler_get_n_chains (const CrSampler *sampler);
 const CrChain *cr_sampler_get_chain (const CrSampler *sampler, guint index);

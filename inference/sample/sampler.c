@@ -157,6 +157,14 @@ cr_sampler_free (CrSampler *sampler)
   g_free (sampler);
 }
 
+void
+cr_sampler_set_progress_func (CrSampler *sampler, CrProgressFunc func, gpointer user_data)
+{
+  g_return_if_fail (sampler->pool == NULL);
+  for (guint c = 0; c < sampler->chains->len; c++)
+    cr_chain_set_progress_func (g_ptr_array_index (sampler->chains, c), func, user_data);
+}
+
 guint
 cr_sampler_get_n_chains (const CrSampler *sampler)
 {
