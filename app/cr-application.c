@@ -185,6 +185,8 @@ cr_application_startup (GApplication *app)
     { "win.open", { "<Primary>o", NULL } },
     { "win.save", { "<Primary>s", NULL } },
     { "win.save-as", { "<Primary><Shift>s", NULL } },
+    { "win.run", { "<Primary>r", NULL } },
+    { "win.stop", { "Escape", NULL } },
   };
   for (size_t i = 0; i < G_N_ELEMENTS (accels); i++)
     gtk_application_set_accels_for_action (GTK_APPLICATION (app), accels[i].action, accels[i].accels);

@@ -2,6 +2,8 @@
  * Compare, Report) and the project it shows. */
 #pragma once
 
+#include "sample/sample.h"
+
 #include <adwaita.h>
 
 G_BEGIN_DECLS
@@ -21,5 +23,11 @@ void cr_window_show_error (CrWindow *window, const char *heading, const GError *
 
 /* Returns: (transfer none) the path of the open project, or NULL. */
 const char *cr_window_get_project_path (CrWindow *window);
+
+/* Returns: (transfer none) the summary of the last finished run, or NULL. */
+const CrSampleSummary *cr_window_get_summary (CrWindow *window);
+
+/* Returns: TRUE while chains are running in the background. */
+gboolean cr_window_is_sampling (CrWindow *window);
 
 G_END_DECLS

@@ -11,6 +11,7 @@
 
 #include <glib/gstdio.h>
 #include <gsl/gsl_errno.h>
+#include <math.h>
 #include <string.h>
 
 /* Spins the main loop until @done returns TRUE or five seconds pass. */
@@ -175,8 +176,8 @@ test_window_views (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (gtk_actionable_get_action_name (GTK_ACTIONABLE (save)), ==, "win.save");
   g_assert_true (gtk_widget_is_sensitive (open));
   g_assert_true (gtk_widget_is_sensitive (save));
-  /* No sampler yet: Run and Stop must not pretend to work. */
-  g_assert_false (gtk_widget_is_sensitive (run));
+  /* A model is open: it can be run; nothing runs yet, so there is nothing to stop. */
+  g_assert_true (gtk_widget_is_sensitive (run));
   g_assert_false (gtk_widget_is_sensitive (stop));
   GtkMenuButton *menu_button = GTK_MENU_BUTTON (find_descendant (header, GTK_TYPE_MENU_BUTTON));
   g_assert_nonnull (menu_button);
@@ -374,6 +375,137 @@ test_menu_actions (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (accels[0], ==, "<Control>o");
 }
 
+static gboolean
+not_sampling (gpointer window)
+{
+  return !cr_window_is_sampling (CR_WINDOW (window));
+}
+
+/* Spins the main loop until the run ends or @seconds pass. */
+static gboolean
+wait_for_run (CrWindow *window, int seconds)
+{
+  gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
+  while (!not_sampling (window))
+    {
+      if (g_get_monotonic_time () > deadline)
+        return FALSE;
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (2000);
+    }
+  settle ();
+  return TRUE;
+}
+
+static CrWindow *
+open_coin (Fixture *fixture)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "coin.credence", NULL);
+  {
+    g_autoptr (CrProject) project = cr_project_create (path, NULL);
+    g_assert_cmpint (cr_project_save_model (project, "coin", "data n_flips = 50\ndata n_heads = 15\n"
+                                                            "p ~ Beta(2, 2)\nn_heads ~ Binomial(n_flips, p)\n",
+                                            0, NULL),
+                     >, 0);
+  }
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
+  g_assert_true (wait_for (is_mapped, window));
+  settle ();
+  return CR_WINDOW (window);
+}
+
+/* Run the coin from the window, as a person does with Ctrl+R: the Diagnostics view then shows
+ * the posterior, whose mean is Beta(17, 37)'s within Monte Carlo error (4 MCSEs: a false
+ * failure about once in 16,000 seeds; the seed is fixed). */
+static void
+test_run_coin (Fixture *fixture, gconstpointer data)
+{
+  CrWindow *window = open_coin (fixture);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (template_child (window, "seed_spin")), 17);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (cr_window_is_sampling (window));
+  AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, "stack"));
+  g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "sampling");
+  /* While it runs, the chains' rows show progress, and Run waits for Stop. */
+  GtkListBox *chains = GTK_LIST_BOX (template_child (window, "chain_list"));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (chains, 3));
+  g_assert_null (gtk_list_box_get_row_at_index (chains, 4));
+
+  g_assert_true (wait_for_run (window, 60));
+  save_screenshot (GTK_WIDGET (window), "sampling-light.png");
+  const CrSampleSummary *summary = cr_window_get_summary (window);
+  g_assert_nonnull (summary);
+  g_assert_cmpuint (summary->n_quantities, ==, 1);
+  g_assert_cmpstr (summary->names[0], ==, "p");
+  const CrDiagSummary *p = &summary->summaries[0];
+  g_assert_cmpfloat (fabs (p->mean - 17.0 / 54.0), <=, 4 * p->mcse_mean);
+  g_assert_cmpfloat (p->r_hat, <=, 1.01);
+
+  /* The table and the verdicts are on screen. */
+  GtkStack *diagnostics = GTK_STACK (template_child (window, "diagnostics_stack"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (diagnostics), ==, "summary");
+  GtkColumnView *table = GTK_COLUMN_VIEW (template_child (window, "summary_view"));
+  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (table))), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (table)), ==, 10);
+  GtkListBox *verdicts = GTK_LIST_BOX (template_child (window, "verdict_list"));
+  g_assert_nonnull (gtk_list_box_get_row_at_index (verdicts, 0));
+  adw_view_stack_set_visible_child_name (stack, "diagnostics");
+  settle ();
+  save_screenshot (GTK_WIDGET (window), "diagnostics-light.png");
+}
+
+/* Stop keeps the draws so far: the summary covers fewer draws than asked for. */
+static void
+test_stop_keeps_draws (Fixture *fixture, gconstpointer data)
+{
+  CrWindow *window = activate (fixture);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (template_child (window, "tune_spin")), 200);
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (template_child (window, "draws_spin")), 1000000);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  /* Let every chain get past warmup. */
+  gint64 until = g_get_monotonic_time () + G_USEC_PER_SEC;
+  while (g_get_monotonic_time () < until)
+    g_main_context_iteration (NULL, FALSE);
+  g_assert_true (cr_window_is_sampling (window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  g_assert_true (wait_for_run (window, 30));
+  const CrSampleSummary *summary = cr_window_get_summary (window);
+  g_assert_nonnull (summary);
+  g_assert_cmpuint (summary->n_draws, >, 0);
+  g_assert_cmpuint (summary->n_draws, <, 1000000);
+  g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (template_child (window, "run_heading"))), "Stopped"));
+}
+
+/* A model with an error is not run: the error is shown, with its line and column. */
+static void
+test_run_refuses_invalid (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "typo.credence", NULL);
+  {
+    g_autoptr (CrProject) project = cr_project_create (path, NULL);
+    cr_project_save_model (project, "typo", "sigma ~ HalfNormal(1)\nmu ~ Normal(0, sigam)\n", 0, NULL);
+  }
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
+  GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
+  g_assert_true (wait_for (is_mapped, window));
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_false (cr_window_is_sampling (CR_WINDOW (window)));
+  g_assert_true (wait_for (has_window_of_type, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG)));
+  GListModel *toplevels = gtk_window_get_toplevels ();
+  gboolean explained = FALSE;
+  for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
+    {
+      g_autoptr (GObject) dialog = g_list_model_get_item (toplevels, i);
+      if (ADW_IS_MESSAGE_DIALOG (dialog))
+        explained = strstr (adw_message_dialog_get_body (ADW_MESSAGE_DIALOG (dialog)),
+                            "typo:2:16: 'sigam' is not defined; did you mean 'sigma'?") != NULL;
+    }
+  g_assert_true (explained);
+}
+
 static void
 test_french (Fixture *fixture, gconstpointer data)
 {
@@ -429,6 +561,9 @@ main (int argc, char **argv)
       ADD ("/gui/window/opens-file-argument", test_opens_file_argument);
       ADD ("/gui/window/refuses-bad-file", test_refuses_bad_file);
       ADD ("/gui/window/menu-actions", test_menu_actions);
+      ADD ("/gui/run/coin", test_run_coin);
+      ADD ("/gui/run/stop-keeps-draws", test_stop_keeps_draws);
+      ADD ("/gui/run/refuses-invalid", test_run_refuses_invalid);
     }
 #undef ADD
   int status = g_test_run ();

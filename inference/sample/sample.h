@@ -212,6 +212,14 @@ CrSampleSummary *cr_sample_summary_new (const CrTraceVariable *variables,
 void cr_sample_summary_free (CrSampleSummary *summary);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrSampleSummary, cr_sample_summary_free)
 
+/* Summarises the kept draws of a finished (or stopped) run of a compiled model: as many kept
+ * draws per chain as every chain has. Returns: (transfer full) the summary, or NULL when a
+ * chain has no kept draw yet (stopped during warmup). */
+CrSampleSummary *cr_sample_summary_new_for_sampler (const CrSampler *sampler, const CrTape *tape);
+
+/* Returns: (transfer none) the settings the sampler was made with. */
+const CrSampleSettings *cr_sampler_get_settings (const CrSampler *sampler);
+
 /* Returns: (transfer full) the element name of flat position @k of @variable: "theta[0]",
  * "L[1,0]", or the name itself for a scalar. */
 char *cr_sample_element_name (const CrTraceVariable *variable, size_t k);

@@ -43,6 +43,7 @@ tape_trace (gpointer data, gpointer workspace, const double *theta, double *valu
 
 struct _CrSampler
 {
+  CrSampleSettings settings;
   GPtrArray *chains; /* of CrChain, owned */
   GThreadPool *pool;
   gint cancel;
@@ -80,6 +81,7 @@ cr_sampler_new (const CrDensity *density,
   if (!cr_sample_settings_check (settings, error))
     return NULL;
   CrSampler *sampler = g_new0 (CrSampler, 1);
+  sampler->settings = *settings;
   sampler->chains = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_chain_free);
   g_mutex_init (&sampler->lock);
   for (guint c = 0; c < settings->n_chains; c++)
@@ -163,6 +165,12 @@ cr_sampler_set_progress_func (CrSampler *sampler, CrProgressFunc func, gpointer 
   g_return_if_fail (sampler->pool == NULL);
   for (guint c = 0; c < sampler->chains->len; c++)
     cr_chain_set_progress_func (g_ptr_array_index (sampler->chains, c), func, user_data);
+}
+
+const CrSampleSettings *
+cr_sampler_get_settings (const CrSampler *sampler)
+{
+  return &sampler->settings;
 }
 
 guint

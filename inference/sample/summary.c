@@ -92,3 +92,29 @@ cr_sample_summary_free (CrSampleSummary *summary)
   g_ptr_array_unref (summary->verdicts);
   g_free (summary);
 }
+
+CrSampleSummary *
+cr_sample_summary_new_for_sampler (const CrSampler *sampler, const CrTape *tape)
+{
+  const CrSampleSettings *settings = cr_sampler_get_settings (sampler);
+  guint n_chains = cr_sampler_get_n_chains (sampler);
+  size_t kept = settings->n_draws;
+  g_autofree const double **values = g_new (const double *, n_chains);
+  g_autofree const double **stats = g_new (const double *, n_chains);
+  for (guint c = 0; c < n_chains; c++)
+    {
+      const CrChain *chain = cr_sampler_get_chain (sampler, c);
+      size_t published = cr_chain_get_n_published (chain);
+      kept = MIN (kept, published > settings->n_tune ? published - settings->n_tune : 0);
+      values[c] = cr_chain_get_values (chain);
+      stats[c] = cr_chain_get_stats (chain);
+    }
+  if (kept == 0)
+    return NULL;
+  size_t n_variables = cr_tape_get_n_trace_variables (tape);
+  g_autofree CrTraceVariable *variables = g_new (CrTraceVariable, MAX (n_variables, 1));
+  for (size_t v = 0; v < n_variables; v++)
+    variables[v] = *cr_tape_get_trace_variable (tape, v);
+  return cr_sample_summary_new (variables, n_variables, cr_tape_get_trace_size (tape), values, stats, n_chains,
+                                settings->n_tune, kept, settings->max_treedepth, settings->target_accept);
+}
