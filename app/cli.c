@@ -5,6 +5,7 @@
  * 2 bad input (a malformed file, a bad argument), 64 a usage error.
  */
 #include "ad/ad.h"
+#include "cli-runs.h"
 #include "config.h"
 #include "sample/sample.h"
 #include "data/data.h"
@@ -41,6 +42,7 @@ static int command_sample (int argc, char **argv);
 static int command_diagnose (int argc, char **argv);
 static int command_new (int argc, char **argv);
 static int command_info (int argc, char **argv);
+static int command_summary (int argc, char **argv);
 
 static const Command commands[] = {
   { "check", "MODEL.crm [--data CSV]",
@@ -48,7 +50,8 @@ static const Command commands[] = {
   { "logp", "MODEL.crm [--data CSV] --at 'name=value,name=[v1,v2],...' [--jacobian] [--json]",
     N_ ("The log density and its gradient at given parameter values"), command_logp },
   { "sample", "MODEL.crm [--data CSV] [--chains 4] [--draws 1000] [--tune 1000] [--seed N]\n"
-              "         [--target-accept 0.8] [--max-treedepth 10] [--metric diag|dense] [--json]",
+              "         [--target-accept 0.8] [--max-treedepth 10] [--metric diag|dense] [--json]\n"
+              "         [--out PROJECT.credence]",
     N_ ("Sample the posterior with NUTS and summarise it"), command_sample },
   { "diagnose", "FILE... [--json]",
     N_ ("Summarise draws from CmdStan CSV files (one per chain) or one wide CSV with a chain column"),
@@ -56,6 +59,11 @@ static const Command commands[] = {
   { "new", "PROJECT --data CSV [--model MODEL.crm]",
     N_ ("Create a project from a data table and, optionally, a model"), command_new },
   { "info", "PROJECT [--json]", N_ ("List the datasets and models in a project"), command_info },
+  { "runs", "PROJECT [--json]", N_ ("List a project's runs: model, status, draws, timings"), cr_cli_runs },
+  { "summary", "PROJECT [--run ID] [--json]", N_ ("Summarise a stored run (the latest by default)"),
+    command_summary },
+  { "export", "PROJECT [--run ID] --format cmdstan|wide --out DIR_OR_FILE",
+    N_ ("Write a stored run's draws as CmdStan CSV files or one wide CSV"), cr_cli_export },
 };
 
 static const Command *
@@ -558,6 +566,218 @@ print_summary (const CrSampleSummary *summary, gboolean json, double warmup_seco
   fputs (out->str, stdout);
 }
 
+/* Recording a run into a project while it samples. */
+typedef struct
+{
+  CrProject *project;
+  CrRunWriter *writer;
+  gint64 run_id;
+  size_t *appended; /* per chain: rows already handed to the writer */
+  guint n_chains;
+  size_t n_tune, trace_size;
+} Recording;
+
+static void
+recording_free (Recording *recording)
+{
+  if (recording == NULL)
+    return;
+  cr_run_writer_free (recording->writer);
+  cr_project_close (recording->project);
+  g_free (recording->appended);
+  g_free (recording);
+}
+G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recording, recording_free)
+
+/* The dataset's id in @project: the one of that name, or a new one. */
+static gint64
+ensure_dataset (CrProject *project, const CrDataset *dataset, const char *source, GError **error)
+{
+  g_autoptr (GPtrArray) datasets = cr_project_list_datasets (project, error);
+  if (datasets == NULL)
+    return 0;
+  for (guint i = 0; i < datasets->len; i++)
+    {
+      const CrDatasetInfo *info = g_ptr_array_index (datasets, i);
+      if (strcmp (info->name, cr_dataset_get_name (dataset)) == 0)
+        return info->id;
+    }
+  return cr_project_add_dataset (project, dataset, source, error);
+}
+
+static Recording *
+recording_begin (const char *path,
+                 const char *model_path,
+                 const char *data_path,
+                 const CrDataset *dataset,
+                 const CrTape *tape,
+                 const CrSampleSettings *settings,
+                 GError **error)
+{
+  g_autoptr (Recording) recording = g_new0 (Recording, 1);
+  recording->project = g_file_test (path, G_FILE_TEST_EXISTS) ? cr_project_open (path, error)
+                                                              : cr_project_create (path, error);
+  if (recording->project == NULL)
+    return NULL;
+  gint64 dataset_id = 0;
+  if (dataset != NULL && (dataset_id = ensure_dataset (recording->project, dataset, data_path, error)) == 0)
+    return NULL;
+  g_autofree char *model_text = NULL;
+  if (!g_file_get_contents (model_path, &model_text, NULL, error))
+    return NULL;
+  g_autofree char *model_name = g_path_get_basename (model_path);
+  char *dot = strrchr (model_name, '.');
+  if (dot != NULL && dot != model_name)
+    *dot = '\0';
+  gint64 model_id = cr_project_save_model (recording->project, model_name, model_text, dataset_id, error);
+  if (model_id == 0)
+    return NULL;
+
+  size_t n_variables = cr_tape_get_n_trace_variables (tape);
+  g_autofree CrRunVariable *variables = g_new0 (CrRunVariable, MAX (n_variables, 1));
+  for (size_t v = 0; v < n_variables; v++)
+    {
+      const CrTraceVariable *t = cr_tape_get_trace_variable (tape, v);
+      variables[v].name = (char *) t->name;
+      variables[v].rank = t->shape.rank;
+      variables[v].dims[0] = t->shape.rows;
+      variables[v].dims[1] = t->shape.cols;
+      variables[v].offset = t->offset;
+    }
+  g_autoptr (JsonObject) json = json_object_new ();
+  json_object_set_int_member (json, "chains", settings->n_chains);
+  json_object_set_int_member (json, "draws", (gint64) settings->n_draws);
+  json_object_set_int_member (json, "tune", (gint64) settings->n_tune);
+  json_object_set_int_member (json, "seed", (gint64) settings->seed);
+  json_object_set_double_member (json, "target_accept", settings->target_accept);
+  json_object_set_int_member (json, "max_treedepth", settings->max_treedepth);
+  json_object_set_string_member (json, "metric", settings->metric == CR_METRIC_DENSE ? "dense" : "diag");
+  json_object_set_double_member (json, "init_radius", settings->init_radius);
+  CrRunSpec spec = {
+    .model_id = model_id,
+    .dataset_id = dataset_id,
+    .model_text = model_text,
+    .settings = json,
+    .seed = settings->seed,
+    .n_chains = settings->n_chains,
+    .tune = settings->n_tune,
+    .draws = settings->n_draws,
+    .variables = variables,
+    .n_variables = n_variables,
+  };
+  recording->run_id = cr_project_begin_run (recording->project, &spec, error);
+  if (recording->run_id == 0
+      || (recording->writer = cr_run_writer_new (recording->project, recording->run_id, error)) == NULL)
+    return NULL;
+  recording->n_chains = settings->n_chains;
+  recording->n_tune = settings->n_tune;
+  recording->trace_size = cr_tape_get_trace_size (tape);
+  recording->appended = g_new0 (size_t, settings->n_chains);
+  return g_steal_pointer (&recording);
+}
+
+/* Hands the rows the chains published since last time to the writer. */
+static void
+recording_collect (Recording *recording, const CrSampler *sampler)
+{
+  for (guint c = 0; c < recording->n_chains; c++)
+    {
+      const CrChain *chain = cr_sampler_get_chain (sampler, c);
+      size_t published = cr_chain_get_n_published (chain);
+      const double *values = cr_chain_get_values (chain), *stats = cr_chain_get_stats (chain);
+      for (size_t i = recording->appended[c]; i < published; i++)
+        cr_run_writer_append (recording->writer, c, i < recording->n_tune, values + i * recording->trace_size,
+                              stats + i * CR_N_STATS);
+      recording->appended[c] = published;
+    }
+}
+
+static gboolean
+recording_finish (Recording *recording, const CrSampler *sampler, CrRunStatus status, GError **error)
+{
+  recording_collect (recording, sampler);
+  CrRunTimings timings = { 0, 0 };
+  for (guint c = 0; c < recording->n_chains; c++)
+    {
+      const CrChain *chain = cr_sampler_get_chain (sampler, c);
+      double warmup, sampling;
+      cr_chain_get_timing (chain, &warmup, &sampling);
+      timings.warmup_seconds += warmup;
+      timings.sampling_seconds += sampling;
+      const double *inverse_metric = cr_chain_get_inverse_metric (chain);
+      if (inverse_metric != NULL)
+        {
+          const CrSampleSettings *settings = cr_sampler_get_settings (sampler);
+          cr_run_writer_set_adaptation (recording->writer, c, cr_chain_get_step_size (chain), inverse_metric,
+                                        cr_chain_get_dimension (chain), settings->metric == CR_METRIC_DENSE);
+        }
+    }
+  return cr_run_writer_finish (recording->writer, status, &timings, error);
+}
+
+static int
+command_summary (int argc, char **argv)
+{
+  gint64 run_id = 0;
+  gboolean json = FALSE;
+  const GOptionEntry entries[] = {
+    { "run", 'r', 0, G_OPTION_ARG_INT64, &run_id, N_ ("The run (the latest by default)"), "ID" },
+    { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print one JSON object"), NULL },
+    { NULL },
+  };
+  int status = parse_options (find_command ("summary"), entries, &argc, &argv);
+  if (status >= 0)
+    return status;
+  if (argc != 2)
+    {
+      fprintf (stderr, _("credence-cli summary: give one project file\n"));
+      return EXIT_USAGE;
+    }
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrProject) project = cr_project_open (argv[1], &error);
+  g_autoptr (CrRun) run = project != NULL ? cr_project_load_run (project, run_id, &error) : NULL;
+  if (run == NULL)
+    {
+      print_error ("summary", error);
+      return EXIT_INPUT;
+    }
+  size_t kept = cr_run_get_n_common_draws (run);
+  if (kept == 0 || run->n_stats != CR_N_STATS)
+    {
+      fprintf (stderr, kept == 0 ? _("credence-cli summary: run %lld has no draws after warmup\n")
+                                 : _("credence-cli summary: run %lld was not made by NUTS\n"),
+               (long long) run->id);
+      return EXIT_INPUT;
+    }
+  g_autofree CrTraceVariable *variables = g_new0 (CrTraceVariable, MAX (run->n_variables, 1));
+  for (size_t v = 0; v < run->n_variables; v++)
+    {
+      const CrRunVariable *r = &run->variables[v];
+      variables[v] = (CrTraceVariable){ r->name, CR_NODE_FREE,
+                                        { r->rank, r->rank > 0 ? r->dims[0] : 1, r->rank > 1 ? r->dims[1] : 1 },
+                                        r->offset };
+    }
+  g_autofree const double **values = g_new (const double *, run->n_chains);
+  g_autofree const double **stats = g_new (const double *, run->n_chains);
+  for (size_t c = 0; c < run->n_chains; c++)
+    {
+      values[c] = run->values + c * run->stored_draws * run->n_values;
+      stats[c] = run->stats + c * run->stored_draws * run->n_stats;
+    }
+  guint max_treedepth = json_object_has_member (run->settings, "max_treedepth")
+                            ? (guint) json_object_get_int_member (run->settings, "max_treedepth") : 10;
+  double target_accept = json_object_has_member (run->settings, "target_accept")
+                             ? json_object_get_double_member (run->settings, "target_accept") : 0.8;
+  g_autoptr (CrSampleSummary) summary = cr_sample_summary_new (variables, run->n_variables, run->n_values, values,
+                                                               stats, run->n_chains, 0, kept, max_treedepth,
+                                                               target_accept);
+  if (!json)
+    printf (_("Run %lld (%s): %zu chains, %zu draws each summarised\n"), (long long) run->id,
+            cr_run_status_to_string (run->status), run->n_chains, kept);
+  print_summary (summary, json, run->timings.warmup_seconds, run->timings.sampling_seconds);
+  return EXIT_SUCCESS;
+}
+
 static volatile sig_atomic_t interrupted = 0;
 
 static void
@@ -590,7 +810,7 @@ print_progress (const CrSampler *sampler, gboolean redraw)
 static int
 command_sample (int argc, char **argv)
 {
-  g_autofree char *data_path = NULL, *metric = NULL;
+  g_autofree char *data_path = NULL, *metric = NULL, *out_path = NULL;
   int chains = 4, draws = 1000, tune = 1000, max_treedepth = 10;
   gint64 seed = -1;
   double target_accept = 0.8;
@@ -605,6 +825,8 @@ command_sample (int argc, char **argv)
     { "max-treedepth", 0, 0, G_OPTION_ARG_INT, &max_treedepth, N_ ("Maximum tree depth (10)"), "N" },
     { "metric", 0, 0, G_OPTION_ARG_STRING, &metric, N_ ("diag (default) or dense"), "KIND" },
     { "json", 0, 0, G_OPTION_ARG_NONE, &json, N_ ("Print one JSON object"), NULL },
+    { "out", 'o', 0, G_OPTION_ARG_FILENAME, &out_path,
+      N_ ("Record the run in this project (created when missing), draws saved as they come"), "PROJECT" },
     { NULL },
   };
   int status = parse_options (find_command ("sample"), entries, &argc, &argv);
@@ -661,59 +883,81 @@ command_sample (int argc, char **argv)
   if (!json)
     fprintf (stderr, _("Sampling %u chains: %zu warmup + %zu draws each, seed %llu\n"),
              settings.n_chains, settings.n_tune, settings.n_draws, (unsigned long long) settings.seed);
+  g_autoptr (Recording) recording = NULL;
+  if (out_path != NULL
+      && (recording = recording_begin (out_path, argv[1], data_path, dataset, tape, &settings, &error)) == NULL)
+    {
+      print_error ("sample", error);
+      return EXIT_INPUT;
+    }
   cr_sampler_start (sampler, 0);
   gboolean drawn = FALSE;
+  gint64 last_flush = g_get_monotonic_time (), last_progress = 0;
   while (!cr_sampler_is_finished (sampler))
     {
       if (interrupted)
         cr_sampler_cancel (sampler);
-      if (live)
+      gint64 now = g_get_monotonic_time ();
+      if (live && now - last_progress >= G_USEC_PER_SEC / 5)
         {
           print_progress (sampler, drawn);
           drawn = TRUE;
+          last_progress = now;
         }
-      g_usleep (200000);
+      /* A batch a second: a kill loses at most the last second of draws (store.h). */
+      if (recording != NULL && now - last_flush >= G_USEC_PER_SEC)
+        {
+          recording_collect (recording, sampler);
+          if (!cr_run_writer_flush (recording->writer, &error))
+            {
+              fprintf (stderr, _("credence-cli sample: cannot save draws (will retry): %s\n"), error->message);
+              g_clear_error (&error);
+            }
+          last_flush = now;
+        }
+      g_usleep (20000);
     }
   if (live)
     print_progress (sampler, drawn);
   sigaction (SIGINT, &previous, NULL);
-  if (!cr_sampler_wait (sampler, &error))
+  gboolean sampled = cr_sampler_wait (sampler, &error);
+  if (recording != NULL)
+    {
+      g_autoptr (GError) save_error = NULL;
+      if (!recording_finish (recording, sampler,
+                             !sampled ? CR_RUN_FAILED : cr_sampler_was_cancelled (sampler) ? CR_RUN_INTERRUPTED
+                                                                                         : CR_RUN_COMPLETE,
+                             &save_error))
+        {
+          print_error ("sample", save_error);
+          return EXIT_FAILURE;
+        }
+      if (!json)
+        fprintf (stderr, _("Saved as run %lld in %s\n"), (long long) recording->run_id, out_path);
+    }
+  if (!sampled)
     {
       print_error ("sample", error);
       return EXIT_INPUT;
     }
 
-  /* Kept draws every chain has: all of them, or fewer after an interruption. */
-  size_t kept = settings.n_draws;
   double warmup_seconds = 0, sampling_seconds = 0;
-  g_autofree const double **values = g_new (const double *, settings.n_chains);
-  g_autofree const double **stats = g_new (const double *, settings.n_chains);
   for (guint c = 0; c < settings.n_chains; c++)
     {
-      const CrChain *chain = cr_sampler_get_chain (sampler, c);
-      size_t published = cr_chain_get_n_published (chain);
-      kept = MIN (kept, published > settings.n_tune ? published - settings.n_tune : 0);
-      values[c] = cr_chain_get_values (chain);
-      stats[c] = cr_chain_get_stats (chain);
-      double w, s;
-      cr_chain_get_timing (chain, &w, &s);
+      double w, t;
+      cr_chain_get_timing (cr_sampler_get_chain (sampler, c), &w, &t);
       warmup_seconds += w;
-      sampling_seconds += s;
+      sampling_seconds += t;
     }
-  if (kept == 0)
+  /* Kept draws every chain has: all of them, or fewer after an interruption. */
+  g_autoptr (CrSampleSummary) summary = cr_sample_summary_new_for_sampler (sampler, tape);
+  if (summary == NULL)
     {
       fprintf (stderr, _("credence-cli sample: stopped during warmup; there are no draws to summarise\n"));
       return EXIT_FAILURE;
     }
   if (cr_sampler_was_cancelled (sampler) && !json)
-    fprintf (stderr, _("Stopped: summarising the %zu draws per chain made so far.\n"), kept);
-
-  g_autofree CrTraceVariable *variables = g_new (CrTraceVariable, MAX (cr_tape_get_n_trace_variables (tape), 1));
-  for (size_t v = 0; v < cr_tape_get_n_trace_variables (tape); v++)
-    variables[v] = *cr_tape_get_trace_variable (tape, v);
-  g_autoptr (CrSampleSummary) summary = cr_sample_summary_new (
-      variables, cr_tape_get_n_trace_variables (tape), cr_tape_get_trace_size (tape), values, stats,
-      settings.n_chains, settings.n_tune, kept, settings.max_treedepth, settings.target_accept);
+    fprintf (stderr, _("Stopped: summarising the %zu draws per chain made so far.\n"), summary->n_draws);
   print_summary (summary, json, warmup_seconds, sampling_seconds);
   return cr_sampler_was_cancelled (sampler) ? 130 : EXIT_SUCCESS;
 }

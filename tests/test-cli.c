@@ -296,6 +296,53 @@ test_diagnose (void)
   g_assert_cmpint (ragged.status, ==, 2);
 }
 
+/* A run recorded with --out is listed, summarised exactly as sample printed it, and exported
+ * in CmdStan's layout, which diagnose reads back to the same numbers. */
+static void
+test_recorded_run (void)
+{
+  g_autofree char *coin = g_test_build_filename (G_TEST_DIST, "data", "cli", "coin.crm", NULL);
+  g_autofree char *project = temp_path ("runs.credence");
+  g_auto (Result) sampled = { 0 };
+  run (&sampled, "sample", coin, "--seed", "5", "--draws", "300", "--tune", "300", "--json", "--out", project, NULL);
+  g_assert_cmpint (sampled.status, ==, 0);
+
+  g_auto (Result) runs = { 0 };
+  run (&runs, "runs", project, NULL);
+  g_assert_cmpint (runs.status, ==, 0);
+  g_assert_true (g_regex_match_simple ("^ +1 +coin +complete +4 +300/300", runs.out, G_REGEX_MULTILINE, 0));
+
+  g_auto (Result) summary = { 0 };
+  run (&summary, "summary", project, "--json", NULL);
+  g_assert_cmpint (summary.status, ==, 0);
+  g_autoptr (JsonNode) a_root = NULL, b_root = NULL;
+  JsonObject *a = parse_object (sampled.out, &a_root), *b = parse_object (summary.out, &b_root);
+  JsonObject *pa = json_array_get_object_element (json_object_get_array_member (a, "variables"), 0);
+  JsonObject *pb = json_array_get_object_element (json_object_get_array_member (b, "variables"), 0);
+  g_assert_cmpfloat (json_object_get_double_member (pa, "mean"), ==, json_object_get_double_member (pb, "mean"));
+  g_assert_cmpfloat (json_object_get_double_member (pa, "ess_bulk"), ==, json_object_get_double_member (pb, "ess_bulk"));
+
+  g_autofree char *dir = g_path_get_dirname (project);
+  g_autofree char *out = g_build_filename (dir, "cmdstan", NULL);
+  g_auto (Result) exported = { 0 };
+  run (&exported, "export", project, "--format", "cmdstan", "--out", out, NULL);
+  g_assert_cmpint (exported.status, ==, 0);
+  g_autofree char *f1 = g_build_filename (out, "output_1.csv", NULL), *f2 = g_build_filename (out, "output_2.csv", NULL);
+  g_autofree char *f3 = g_build_filename (out, "output_3.csv", NULL), *f4 = g_build_filename (out, "output_4.csv", NULL);
+  g_auto (Result) diagnosed = { 0 };
+  run (&diagnosed, "diagnose", "--json", f1, f2, f3, f4, NULL);
+  g_assert_cmpint (diagnosed.status, ==, 0);
+  g_autoptr (JsonNode) c_root = NULL;
+  JsonObject *pc = json_array_get_object_element (json_object_get_array_member (parse_object (diagnosed.out, &c_root), "variables"), 0);
+  /* The CSV carries the values to 17 significant digits, enough for the same doubles. */
+  g_assert_cmpfloat (json_object_get_double_member (pc, "mean"), ==, json_object_get_double_member (pa, "mean"));
+
+  g_auto (Result) missing = { 0 };
+  run (&missing, "summary", project, "--run", "9", NULL);
+  g_assert_cmpint (missing.status, ==, 2);
+  remove_with_dir (project);
+}
+
 /* The headless tool must never load GTK: it runs on servers with no display libraries. */
 static void
 test_does_not_link_gtk (void)
@@ -326,6 +373,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/logp", test_logp);
   g_test_add_func ("/cli/sample-json", test_sample_json);
   g_test_add_func ("/cli/diagnose", test_diagnose);
+  g_test_add_func ("/cli/recorded-run", test_recorded_run);
   g_test_add_func ("/cli/does-not-link-gtk", test_does_not_link_gtk);
   return g_test_run ();
 }

@@ -821,6 +821,12 @@ cr_chain_get_trace_size (const CrChain *chain)
   return chain->trace_size;
 }
 
+size_t
+cr_chain_get_dimension (const CrChain *chain)
+{
+  return chain->d;
+}
+
 double
 cr_chain_get_step_size (const CrChain *chain)
 {

@@ -118,6 +118,8 @@ const double *cr_chain_get_values (const CrChain *chain);
 /* Returns: (transfer none) the stats: (n_tune + n_draws) x CR_N_STATS. */
 const double *cr_chain_get_stats (const CrChain *chain);
 size_t cr_chain_get_trace_size (const CrChain *chain);
+/* Returns: the number of unconstrained dimensions the chain samples. */
+size_t cr_chain_get_dimension (const CrChain *chain);
 
 /* After warmup: the adapted step size and the diagonal of the inverse metric (or the whole
  * dense inverse metric, row-major); NULL before. */

@@ -1,5 +1,5 @@
 /* store.c: the project file on SQLite. */
-#include "store/store.h"
+#include "store/store-private.h"
 
 #include "config.h"
 
@@ -14,12 +14,6 @@ G_DEFINE_QUARK (cr-store-error-quark, cr_store_error)
 
 /* "CrEd": marks a SQLite file as a Credence project (PRAGMA application_id). */
 #define CR_STORE_APPLICATION_ID 0x43724564
-
-struct _CrProject
-{
-  sqlite3 *db;
-  char *path;
-};
 
 /* Migration i takes a file from schema version i to i + 1. Never edit one that has shipped:
  * add the next. */
@@ -55,17 +49,65 @@ static const char *const migrations[CR_STORE_SCHEMA_VERSION] = {
   "  layout TEXT," /* canvas positions, JSON */
   "  modified TEXT NOT NULL"
   ") STRICT;",
+
+  /* 1 -> 2: runs, their draws in chunks per chain, the adaptation each chain ended with, and
+   * cached summaries. Numbers in BLOBs are little-endian IEEE doubles. Small columns come
+   * before the BLOBs so listing chunks never reads their overflow pages. */
+  "CREATE TABLE runs ("
+  "  id INTEGER PRIMARY KEY,"
+  "  model_id INTEGER REFERENCES models (id) ON DELETE SET NULL,"
+  "  dataset_id INTEGER REFERENCES datasets (id) ON DELETE SET NULL,"
+  "  status TEXT NOT NULL CHECK (status IN ('running', 'complete', 'interrupted', 'failed')),"
+  "  seed INTEGER NOT NULL," /* the unsigned 64-bit seed's bits */
+  "  n_chains INTEGER NOT NULL CHECK (n_chains > 0),"
+  "  tune INTEGER NOT NULL CHECK (tune >= 0),"
+  "  draws INTEGER NOT NULL CHECK (draws >= 0),"
+  "  started TEXT NOT NULL,"
+  "  finished TEXT,"
+  "  warmup_seconds REAL,"
+  "  sampling_seconds REAL,"
+  "  credence_version TEXT NOT NULL,"
+  "  writer_pid INTEGER NOT NULL,"
+  "  writer_boot_id TEXT,"
+  "  settings TEXT NOT NULL," /* JSON object */
+  "  layout TEXT NOT NULL,"   /* JSON: variables (name, shape, offset) and stats (names) */
+  "  model_text TEXT NOT NULL"
+  ") STRICT;"
+  "CREATE TABLE draws ("
+  "  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+  "  chain INTEGER NOT NULL CHECK (chain >= 0),"
+  "  first_draw INTEGER NOT NULL CHECK (first_draw >= 0)," /* among the chain's stored draws */
+  "  n_draws INTEGER NOT NULL CHECK (n_draws > 0),"
+  "  warmup INTEGER NOT NULL CHECK (warmup IN (0, 1)),"
+  "  \"values\" BLOB NOT NULL," /* n_draws x n_values, draw-major */
+  "  stats BLOB NOT NULL,"      /* n_draws x n_stats, draw-major */
+  "  PRIMARY KEY (run_id, chain, first_draw)"
+  ") STRICT;"
+  "CREATE TABLE run_adaptation ("
+  "  run_id INTEGER NOT NULL REFERENCES runs (id) ON DELETE CASCADE,"
+  "  chain INTEGER NOT NULL CHECK (chain >= 0),"
+  "  step_size REAL NOT NULL,"
+  "  metric TEXT NOT NULL CHECK (metric IN ('diag', 'dense')),"
+  "  dim INTEGER NOT NULL CHECK (dim >= 0),"
+  "  inv_metric BLOB NOT NULL," /* dim values, or dim x dim row-major */
+  "  PRIMARY KEY (run_id, chain)"
+  ") STRICT;"
+  "CREATE TABLE summaries ("
+  "  run_id INTEGER PRIMARY KEY REFERENCES runs (id) ON DELETE CASCADE,"
+  "  summary TEXT NOT NULL," /* JSON */
+  "  computed TEXT NOT NULL"
+  ") STRICT;",
 };
 
-static gboolean
-set_sqlite_error (GError **error, sqlite3 *db, CrStoreError code, const char *path, const char *what)
+gboolean
+cr_store_set_sqlite_error (GError **error, sqlite3 *db, CrStoreError code, const char *path, const char *what)
 {
   g_set_error (error, CR_STORE_ERROR, code, "%s: %s: %s", path, what, sqlite3_errmsg (db));
   return FALSE;
 }
 
-static gboolean
-exec (CrProject *project, const char *sql, GError **error)
+gboolean
+cr_store_exec (CrProject *project, const char *sql, GError **error)
 {
   char *message = NULL;
   if (sqlite3_exec (project->db, sql, NULL, NULL, &message) != SQLITE_OK)
@@ -78,14 +120,14 @@ exec (CrProject *project, const char *sql, GError **error)
   return TRUE;
 }
 
-static sqlite3_stmt *
-prepare (CrProject *project, const char *sql, GError **error)
+sqlite3_stmt *
+cr_store_prepare (CrProject *project, const char *sql, GError **error)
 {
   sqlite3_stmt *stmt = NULL;
   if (sqlite3_prepare_v2 (project->db, sql, -1, &stmt, NULL) != SQLITE_OK)
     {
-      set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
-                        "cannot read the project");
+      cr_store_set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
+                                 "cannot read the project");
       return NULL;
     }
   return stmt;
@@ -108,6 +150,10 @@ pragma_int (CrProject *project, const char *pragma, gint64 *value, GError **erro
       g_set_error (error, CR_STORE_ERROR, code,
                    code == CR_STORE_ERROR_NOT_PROJECT
                        ? "%s: this is not a Credence project (%s); open a .credence file"
+                   : code == CR_STORE_ERROR_CORRUPT
+                       /* A truncated file fails here, before the integrity check. */
+                       ? "%s: the project file is damaged (%s); it was not changed. Restore a "
+                         "backup, or open a copy with the sqlite3 tool's .recover"
                        : "%s: cannot read the project: %s",
                    project->path, sqlite3_errmsg (project->db));
       sqlite3_finalize (stmt);
@@ -118,8 +164,8 @@ pragma_int (CrProject *project, const char *pragma, gint64 *value, GError **erro
   return TRUE;
 }
 
-static char *
-now_iso8601 (void)
+char *
+cr_store_now_iso8601 (void)
 {
   g_autoptr (GDateTime) now = g_date_time_new_now_utc ();
   return g_date_time_format (now, "%Y-%m-%dT%H:%M:%SZ");
@@ -152,31 +198,31 @@ connect (const char *path, int flags, GError **error)
 static gboolean
 configure (CrProject *project, GError **error)
 {
-  return exec (project,
-               "PRAGMA foreign_keys = ON;"
-               "PRAGMA journal_mode = WAL;"
-               "PRAGMA synchronous = NORMAL;",
-               error);
+  return cr_store_exec (project,
+                        "PRAGMA foreign_keys = ON;"
+                        "PRAGMA journal_mode = WAL;"
+                        "PRAGMA synchronous = NORMAL;",
+                        error);
 }
 
 static gboolean
 migrate (CrProject *project, gint64 from, GError **error)
 {
-  if (!exec (project, "BEGIN IMMEDIATE", error))
+  if (!cr_store_exec (project, "BEGIN IMMEDIATE", error))
     return FALSE;
   for (gint64 v = from; v < CR_STORE_SCHEMA_VERSION; v++)
-    if (!exec (project, migrations[v], error))
+    if (!cr_store_exec (project, migrations[v], error))
       {
-        exec (project, "ROLLBACK", NULL);
+        cr_store_exec (project, "ROLLBACK", NULL);
         return FALSE;
       }
   g_autofree char *set_version = g_strdup_printf ("PRAGMA user_version = %d;"
                                                   "PRAGMA application_id = %d;",
                                                   CR_STORE_SCHEMA_VERSION,
                                                   CR_STORE_APPLICATION_ID);
-  if (!exec (project, set_version, error) || !exec (project, "COMMIT", error))
+  if (!cr_store_exec (project, set_version, error) || !cr_store_exec (project, "COMMIT", error))
     {
-      exec (project, "ROLLBACK", NULL);
+      cr_store_exec (project, "ROLLBACK", NULL);
       return FALSE;
     }
   return TRUE;
@@ -198,10 +244,10 @@ cr_project_create (const char *path, GError **error)
   if (project == NULL || !configure (project, error) || !migrate (project, 0, error))
     return NULL;
 
-  g_autofree char *created = now_iso8601 ();
-  sqlite3_stmt *stmt = prepare (project, "INSERT INTO project (key, value) VALUES "
-                                         "('created', ?1), ('credence_version', ?2)",
-                                error);
+  g_autofree char *created = cr_store_now_iso8601 ();
+  sqlite3_stmt *stmt = cr_store_prepare (project, "INSERT INTO project (key, value) VALUES "
+                                                  "('created', ?1), ('credence_version', ?2)",
+                                         error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_text (stmt, 1, created, -1, SQLITE_TRANSIENT);
@@ -210,7 +256,7 @@ cr_project_create (const char *path, GError **error)
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, path, "cannot write");
+      cr_store_set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, path, "cannot write");
       return NULL;
     }
   return g_steal_pointer (&project);
@@ -258,7 +304,7 @@ cr_project_open (const char *path, GError **error)
       return NULL;
     }
 
-  sqlite3_stmt *check = prepare (project, "PRAGMA quick_check", error);
+  sqlite3_stmt *check = cr_store_prepare (project, "PRAGMA quick_check", error);
   if (check == NULL)
     return NULL;
   int rc = sqlite3_step (check);
@@ -274,8 +320,8 @@ cr_project_open (const char *path, GError **error)
     }
   sqlite3_finalize (check);
 
-  sqlite3_stmt *triggers = prepare (project, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
-                                    error);
+  sqlite3_stmt *triggers = cr_store_prepare (project, "SELECT count(*) FROM sqlite_schema WHERE type = 'trigger'",
+                                             error);
   if (triggers == NULL)
     return NULL;
   if (sqlite3_step (triggers) == SQLITE_ROW)
@@ -293,6 +339,8 @@ cr_project_open (const char *path, GError **error)
   if (!configure (project, error))
     return NULL;
   if (version < CR_STORE_SCHEMA_VERSION && !migrate (project, version, error))
+    return NULL;
+  if (!cr_store_recover_runs (project, error))
     return NULL;
   return g_steal_pointer (&project);
 }
@@ -315,8 +363,8 @@ cr_project_get_path (const CrProject *project)
 }
 
 /* Cells as little-endian doubles, whatever the host's byte order. */
-static void *
-cells_to_blob (const double *values, size_t n)
+void *
+cr_store_blob_from_doubles (const double *values, size_t n)
 {
   guint64 *blob = g_new (guint64, MAX (n, 1));
   for (size_t i = 0; i < n; i++)
@@ -328,10 +376,9 @@ cells_to_blob (const double *values, size_t n)
   return blob;
 }
 
-static double *
-cells_from_blob (const void *blob, size_t n)
+void
+cr_store_read_doubles (const void *blob, size_t n, double *values)
 {
-  double *values = g_new (double, MAX (n, 1));
   const guint8 *bytes = blob;
   for (size_t i = 0; i < n; i++)
     {
@@ -340,6 +387,13 @@ cells_from_blob (const void *blob, size_t n)
       bits = GUINT64_FROM_LE (bits);
       memcpy (&values[i], &bits, sizeof bits);
     }
+}
+
+double *
+cr_store_doubles_from_blob (const void *blob, size_t n)
+{
+  double *values = g_new (double, MAX (n, 1));
+  cr_store_read_doubles (blob, n, values);
   return values;
 }
 
@@ -389,15 +443,15 @@ cr_project_add_dataset (CrProject *project,
   g_return_val_if_fail (dataset != NULL, 0);
   g_return_val_if_fail (error == NULL || *error == NULL, 0);
 
-  if (!exec (project, "BEGIN IMMEDIATE", error))
+  if (!cr_store_exec (project, "BEGIN IMMEDIATE", error))
     return 0;
 
-  g_autofree char *created = now_iso8601 ();
+  g_autofree char *created = cr_store_now_iso8601 ();
   size_t n_rows = cr_dataset_get_n_rows (dataset);
   gint64 id = 0;
-  sqlite3_stmt *stmt = prepare (project, "INSERT INTO datasets (name, n_rows, source, created) "
-                                         "VALUES (?1, ?2, ?3, ?4)",
-                                error);
+  sqlite3_stmt *stmt = cr_store_prepare (project, "INSERT INTO datasets (name, n_rows, source, created) "
+                                                  "VALUES (?1, ?2, ?3, ?4)",
+                                         error);
   if (stmt == NULL)
     goto fail;
   sqlite3_bind_text (stmt, 1, cr_dataset_get_name (dataset), -1, SQLITE_TRANSIENT);
@@ -416,22 +470,22 @@ cr_project_add_dataset (CrProject *project,
     }
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
-                        "cannot store the dataset");
+      cr_store_set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
+                                 "cannot store the dataset");
       goto fail;
     }
   id = sqlite3_last_insert_rowid (project->db);
 
-  stmt = prepare (project, "INSERT INTO dataset_columns "
-                           "(dataset_id, position, name, type, levels, n_missing, cells) "
-                           "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                  error);
+  stmt = cr_store_prepare (project, "INSERT INTO dataset_columns "
+                                    "(dataset_id, position, name, type, levels, n_missing, cells) "
+                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                           error);
   if (stmt == NULL)
     goto fail;
   for (size_t j = 0; j < cr_dataset_get_n_columns (dataset); j++)
     {
       const CrColumn *column = cr_dataset_get_column (dataset, j);
-      g_autofree void *blob = cells_to_blob (column->values, n_rows);
+      g_autofree void *blob = cr_store_blob_from_doubles (column->values, n_rows);
       g_autofree char *levels = column->type == CR_COLUMN_CATEGORICAL ? levels_to_json (column) : NULL;
       sqlite3_reset (stmt);
       sqlite3_bind_int64 (stmt, 1, id);
@@ -446,19 +500,19 @@ cr_project_add_dataset (CrProject *project,
       sqlite3_bind_blob64 (stmt, 7, blob, n_rows * sizeof (double), SQLITE_TRANSIENT);
       if (sqlite3_step (stmt) != SQLITE_DONE)
         {
-          set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
-                            "cannot store the dataset");
+          cr_store_set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
+                                     "cannot store the dataset");
           sqlite3_finalize (stmt);
           goto fail;
         }
     }
   sqlite3_finalize (stmt);
-  if (!exec (project, "COMMIT", error))
+  if (!cr_store_exec (project, "COMMIT", error))
     goto fail;
   return id;
 
 fail:
-  exec (project, "ROLLBACK", NULL);
+  cr_store_exec (project, "ROLLBACK", NULL);
   return 0;
 }
 
@@ -468,7 +522,7 @@ cr_project_load_dataset (CrProject *project, gint64 id, GError **error)
   g_return_val_if_fail (project != NULL, NULL);
   g_return_val_if_fail (error == NULL || *error == NULL, NULL);
 
-  sqlite3_stmt *stmt = prepare (project, "SELECT name, n_rows FROM datasets WHERE id = ?1", error);
+  sqlite3_stmt *stmt = cr_store_prepare (project, "SELECT name, n_rows FROM datasets WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -483,9 +537,9 @@ cr_project_load_dataset (CrProject *project, gint64 id, GError **error)
   size_t n_rows = (size_t) sqlite3_column_int64 (stmt, 1);
   sqlite3_finalize (stmt);
 
-  stmt = prepare (project, "SELECT name, type, levels, cells FROM dataset_columns "
-                           "WHERE dataset_id = ?1 ORDER BY position",
-                  error);
+  stmt = cr_store_prepare (project, "SELECT name, type, levels, cells FROM dataset_columns "
+                                    "WHERE dataset_id = ?1 ORDER BY position",
+                           error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -513,7 +567,7 @@ cr_project_load_dataset (CrProject *project, gint64 id, GError **error)
           sqlite3_finalize (stmt);
           return NULL;
         }
-      g_autofree double *values = cells_from_blob (blob, n_rows);
+      g_autofree double *values = cr_store_doubles_from_blob (blob, n_rows);
       if (!cr_dataset_add_column (dataset, name, type, values, n_rows,
                                   (const char *const *) levels, error))
         {
@@ -524,8 +578,8 @@ cr_project_load_dataset (CrProject *project, gint64 id, GError **error)
   sqlite3_finalize (stmt);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
-                        "cannot read the dataset");
+      cr_store_set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
+                                 "cannot read the dataset");
       return NULL;
     }
   return g_steal_pointer (&dataset);
@@ -545,11 +599,11 @@ cr_project_list_datasets (CrProject *project, GError **error)
 {
   g_return_val_if_fail (project != NULL, NULL);
 
-  sqlite3_stmt *stmt = prepare (project,
-                                "SELECT d.id, d.name, d.n_rows, d.source, "
-                                "  (SELECT count(*) FROM dataset_columns c WHERE c.dataset_id = d.id) "
-                                "FROM datasets d ORDER BY d.id",
-                                error);
+  sqlite3_stmt *stmt = cr_store_prepare (project,
+                                         "SELECT d.id, d.name, d.n_rows, d.source, "
+                                         "  (SELECT count(*) FROM dataset_columns c WHERE c.dataset_id = d.id) "
+                                         "FROM datasets d ORDER BY d.id",
+                                         error);
   if (stmt == NULL)
     return NULL;
   GPtrArray *list = g_ptr_array_new_with_free_func (dataset_info_free);
@@ -578,14 +632,14 @@ cr_project_save_model (CrProject *project,
   g_return_val_if_fail (name != NULL && *name != '\0', 0);
   g_return_val_if_fail (text != NULL, 0);
 
-  g_autofree char *modified = now_iso8601 ();
-  sqlite3_stmt *stmt = prepare (project,
-                                "INSERT INTO models (name, text, dataset_id, modified) "
-                                "VALUES (?1, ?2, ?3, ?4) "
-                                "ON CONFLICT (name) DO UPDATE SET text = excluded.text, "
-                                "  dataset_id = excluded.dataset_id, modified = excluded.modified "
-                                "RETURNING id",
-                                error);
+  g_autofree char *modified = cr_store_now_iso8601 ();
+  sqlite3_stmt *stmt = cr_store_prepare (project,
+                                         "INSERT INTO models (name, text, dataset_id, modified) "
+                                         "VALUES (?1, ?2, ?3, ?4) "
+                                         "ON CONFLICT (name) DO UPDATE SET text = excluded.text, "
+                                         "  dataset_id = excluded.dataset_id, modified = excluded.modified "
+                                         "RETURNING id",
+                                         error);
   if (stmt == NULL)
     return 0;
   sqlite3_bind_text (stmt, 1, name, -1, SQLITE_TRANSIENT);
@@ -601,9 +655,9 @@ cr_project_save_model (CrProject *project,
   /* RETURNING's row is written when the statement completes. */
   if (id == 0 || sqlite3_step (stmt) != SQLITE_DONE)
     {
-      set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
-                        dataset_id > 0 ? "cannot store the model (is the dataset in the project?)"
-                                       : "cannot store the model");
+      cr_store_set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
+                                 dataset_id > 0 ? "cannot store the model (is the dataset in the project?)"
+                                                : "cannot store the model");
       id = 0;
     }
   sqlite3_finalize (stmt);
@@ -615,7 +669,7 @@ cr_project_load_model_text (CrProject *project, gint64 id, GError **error)
 {
   g_return_val_if_fail (project != NULL, NULL);
 
-  sqlite3_stmt *stmt = prepare (project, "SELECT text FROM models WHERE id = ?1", error);
+  sqlite3_stmt *stmt = cr_store_prepare (project, "SELECT text FROM models WHERE id = ?1", error);
   if (stmt == NULL)
     return NULL;
   sqlite3_bind_int64 (stmt, 1, id);
@@ -643,9 +697,9 @@ cr_project_list_models (CrProject *project, GError **error)
 {
   g_return_val_if_fail (project != NULL, NULL);
 
-  sqlite3_stmt *stmt = prepare (project, "SELECT id, name, dataset_id, modified FROM models "
-                                         "ORDER BY id",
-                                error);
+  sqlite3_stmt *stmt = cr_store_prepare (project, "SELECT id, name, dataset_id, modified FROM models "
+                                                  "ORDER BY id",
+                                         error);
   if (stmt == NULL)
     return NULL;
   GPtrArray *list = g_ptr_array_new_with_free_func (model_info_free);
@@ -680,7 +734,7 @@ cr_project_save_copy (CrProject *project, const char *dest_path, GError **error)
   sqlite3_backup *backup = sqlite3_backup_init (copy->db, "main", project->db, "main");
   if (backup == NULL)
     {
-      set_sqlite_error (error, copy->db, CR_STORE_ERROR_IO, dest_path, "cannot copy the project");
+      cr_store_set_sqlite_error (error, copy->db, CR_STORE_ERROR_IO, dest_path, "cannot copy the project");
       g_unlink (dest_path);
       return FALSE;
     }
@@ -688,7 +742,7 @@ cr_project_save_copy (CrProject *project, const char *dest_path, GError **error)
   sqlite3_backup_finish (backup);
   if (rc != SQLITE_DONE)
     {
-      set_sqlite_error (error, copy->db, CR_STORE_ERROR_IO, dest_path, "cannot copy the project");
+      cr_store_set_sqlite_error (error, copy->db, CR_STORE_ERROR_IO, dest_path, "cannot copy the project");
       g_unlink (dest_path);
       return FALSE;
     }
