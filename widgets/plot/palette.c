@@ -41,6 +41,28 @@ cr_plot_foreground_color (CrPlotTheme theme)
   return theme == CR_PLOT_THEME_DARK ? (CrColor){ 1.0, 1.0, 1.0 } : (CrColor){ 0.0, 0.0, 0.0 };
 }
 
+CrColor
+cr_plot_grid_color (CrPlotTheme theme)
+{
+  return theme == CR_PLOT_THEME_DARK ? (CrColor){ 0.24, 0.24, 0.24 }
+                                     : (CrColor){ 0.90, 0.90, 0.90 };
+}
+
+CrColor
+cr_plot_muted_color (CrPlotTheme theme)
+{
+  /* Greys far from the last chain colour (0.6 grey, lifted to 0.7 in the dark theme), so a
+   * reference line is never mistaken for chain 7. */
+  return theme == CR_PLOT_THEME_DARK ? (CrColor){ 0.85, 0.85, 0.85 }
+                                     : (CrColor){ 0.35, 0.35, 0.35 };
+}
+
+CrColor
+cr_plot_alert_color (CrPlotTheme theme)
+{
+  return theme == CR_PLOT_THEME_DARK ? (CrColor){ 1.0, 0.40, 0.40 } : (CrColor){ 0.80, 0.10, 0.10 };
+}
+
 void
 cr_plot_set_source (cairo_t *cr, CrColor color, double alpha)
 {
