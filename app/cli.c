@@ -5,6 +5,7 @@
  * 2 bad input (a malformed file, a bad argument), 64 a usage error.
  */
 #include "ad/ad.h"
+#include "cli-plot.h"
 #include "cli-runs.h"
 #include "config.h"
 #include "sample/sample.h"
@@ -64,6 +65,10 @@ static const Command commands[] = {
     command_summary },
   { "export", "PROJECT [--run ID] --format cmdstan|wide --out DIR_OR_FILE",
     N_ ("Write a stored run's draws as CmdStan CSV files or one wide CSV"), cr_cli_export },
+  { "plot", "PROJECT [--run ID] --kind KIND [--var NAME] --out FILE.png|.svg|.pdf\n"
+            "         [--width W --height H] [--theme light|dark]",
+    N_ ("Draw a plot of a stored run: trace, rank, posterior, forest, pair, energy, autocorr, ess,\n"
+        "         regression"), cr_cli_plot },
 };
 
 static const Command *

@@ -343,6 +343,64 @@ test_recorded_run (void)
   remove_with_dir (project);
 }
 
+static gboolean
+file_starts_with (const char *path, const char *magic, size_t n)
+{
+  g_autofree char *contents = NULL;
+  gsize length = 0;
+  return g_file_get_contents (path, &contents, &length, NULL) && length > n && memcmp (contents, magic, n) == 0;
+}
+
+/* Every kind of plot of a stored run, in each format the suffix names. */
+static void
+test_plot (void)
+{
+  g_autofree char *model = g_test_build_filename (G_TEST_DIST, "data", "cli", "linreg.crm", NULL);
+  g_autofree char *data = g_test_build_filename (G_TEST_DIST, "data", "cli", "linreg.csv", NULL);
+  g_autofree char *project = temp_path ("plots.credence");
+  g_autofree char *dir = g_path_get_dirname (project);
+  g_auto (Result) sampled = { 0 };
+  run (&sampled, "sample", model, "--data", data, "--seed", "2", "--draws", "200", "--tune", "200", "--out", project, NULL);
+  g_assert_cmpint (sampled.status, ==, 0);
+
+  static const char *const kinds[] = { "trace", "rank", "posterior", "forest", "pair", "energy", "autocorr", "ess" };
+  for (size_t k = 0; k < G_N_ELEMENTS (kinds); k++)
+    {
+      g_autofree char *png = g_strdup_printf ("%s/%s.png", dir, kinds[k]);
+      g_auto (Result) r = { 0 };
+      run (&r, "plot", project, "--kind", kinds[k], "--var", strcmp (kinds[k], "pair") == 0 ? "s" : "sigma",
+           "--out", png, NULL);
+      if (strcmp (kinds[k], "pair") == 0)
+        {
+          /* "s" names no variable: refused, and no file is left behind. */
+          g_assert_cmpint (r.status, ==, 2);
+          g_assert_false (g_file_test (png, G_FILE_TEST_EXISTS));
+          continue;
+        }
+      g_assert_cmpint (r.status, ==, 0);
+      g_assert_true (file_starts_with (png, "\x89PNG", 4));
+    }
+  g_autofree char *svg = g_strdup_printf ("%s/forest.svg", dir), *pdf = g_strdup_printf ("%s/trace.pdf", dir);
+  g_auto (Result) r_svg = { 0 }, r_pdf = { 0 }, r_regression = { 0 }, r_bad = { 0 }, r_suffix = { 0 };
+  run (&r_svg, "plot", project, "--kind", "forest", "--out", svg, "--theme", "dark", NULL);
+  g_assert_cmpint (r_svg.status, ==, 0);
+  g_assert_true (file_starts_with (svg, "<?xml", 5));
+  run (&r_pdf, "plot", project, "--kind", "trace", "--var", "slope", "--out", pdf, NULL);
+  g_assert_cmpint (r_pdf.status, ==, 0);
+  g_assert_true (file_starts_with (pdf, "%PDF-", 5));
+  g_autofree char *regression = g_strdup_printf ("%s/regression.png", dir);
+  run (&r_regression, "plot", project, "--kind", "regression", "--x", "x", "--y", "y", "--intercept", "intercept",
+       "--slope", "slope", "--sigma", "sigma", "--out", regression, NULL);
+  g_assert_cmpint (r_regression.status, ==, 0);
+  g_assert_true (file_starts_with (regression, "\x89PNG", 4));
+  run (&r_bad, "plot", project, "--kind", "violin", "--out", regression, NULL);
+  g_assert_cmpint (r_bad.status, ==, 64);
+  g_autofree char *gif = g_strdup_printf ("%s/trace.gif", dir);
+  run (&r_suffix, "plot", project, "--kind", "trace", "--out", gif, NULL);
+  g_assert_cmpint (r_suffix.status, ==, 64);
+  remove_with_dir (project);
+}
+
 /* The headless tool must never load GTK: it runs on servers with no display libraries. */
 static void
 test_does_not_link_gtk (void)
@@ -374,6 +432,7 @@ main (int argc, char **argv)
   g_test_add_func ("/cli/sample-json", test_sample_json);
   g_test_add_func ("/cli/diagnose", test_diagnose);
   g_test_add_func ("/cli/recorded-run", test_recorded_run);
+  g_test_add_func ("/cli/plot", test_plot);
   g_test_add_func ("/cli/does-not-link-gtk", test_does_not_link_gtk);
   return g_test_run ();
 }
