@@ -5,6 +5,7 @@
  * support, read from the run's own model.
  */
 #include "cli-plot.h"
+#include "recording.h"
 
 #include "config.h"
 #include "diag/diag.h"
@@ -25,63 +26,6 @@ enum
   EXIT_USAGE = 64,
 };
 
-/* The support of the variable called @name in the run's model, as plot bounds. */
-static CrPlotBounds
-bounds_of (const CrModel *model, const char *name)
-{
-  CrPlotBounds bounds = { FALSE, FALSE, 0, 0 };
-  const CrNode *node = model != NULL ? cr_model_find_node (model, name) : NULL;
-  if (node == NULL || node->dist == NULL || node->kind != CR_NODE_FREE)
-    return bounds;
-  switch (node->dist->support)
-    {
-    case CR_SUPPORT_POSITIVE:
-      bounds.has_lower = TRUE;
-      break;
-    case CR_SUPPORT_UNIT:
-    case CR_SUPPORT_SIMPLEX:
-      bounds.has_lower = bounds.has_upper = TRUE;
-      bounds.upper = 1;
-      break;
-    case CR_SUPPORT_INTERVAL:
-      {
-        CrShape shape;
-        g_autofree double *lower = node->lower != NULL ? cr_model_eval_constant (model, node->lower, &shape) : NULL;
-        g_autofree double *upper = node->upper != NULL ? cr_model_eval_constant (model, node->upper, &shape) : NULL;
-        bounds.has_lower = lower != NULL, bounds.lower = lower != NULL ? lower[0] : 0;
-        bounds.has_upper = upper != NULL, bounds.upper = upper != NULL ? upper[0] : 0;
-        break;
-      }
-    case CR_SUPPORT_CHOLESKY_CORR:
-      bounds.has_lower = bounds.has_upper = TRUE;
-      bounds.lower = -1, bounds.upper = 1;
-      break;
-    default:
-      break;
-    }
-  return bounds;
-}
-
-/* The run's model validated against its dataset, for supports; NULL when it cannot be. */
-static CrModel *
-load_model (CrProject *project, const CrRun *run, CrDataset **dataset)
-{
-  if (run->dataset_id > 0 && (*dataset = cr_project_load_dataset (project, run->dataset_id, NULL)) == NULL)
-    return NULL;
-  g_autoptr (CrModel) model = cr_model_new_from_text (run->model_text, *dataset, "model", NULL, NULL);
-  if (model == NULL || !cr_model_validate (model, NULL, NULL))
-    return NULL;
-  return g_steal_pointer (&model);
-}
-
-/* The variable a flat quantity name belongs to: "theta[0]" -> "theta". */
-static char *
-variable_of (const char *quantity)
-{
-  const char *bracket = strchr (quantity, '[');
-  return bracket != NULL ? g_strndup (quantity, bracket - quantity) : g_strdup (quantity);
-}
-
 static gboolean
 wanted (const char *quantity, const char *var)
 {
@@ -91,8 +35,18 @@ wanted (const char *quantity, const char *var)
   return strcmp (quantity, var) == 0 || (strncmp (quantity, var, n) == 0 && quantity[n] == '[');
 }
 
+static int plot_command (int argc, char **argv);
+
 int
 cr_cli_plot (int argc, char **argv)
+{
+  int status = plot_command (argc, argv);
+  cr_plot_release_fonts ();
+  return status;
+}
+
+static int
+plot_command (int argc, char **argv)
 {
   gint64 run_id = 0;
   g_autofree char *kind_name = NULL, *var = NULL, *out = NULL, *theme_name = NULL;
@@ -161,7 +115,7 @@ cr_cli_plot (int argc, char **argv)
       return EXIT_INPUT;
     }
   g_autoptr (CrDataset) dataset = NULL;
-  g_autoptr (CrModel) model = load_model (project, run, &dataset);
+  g_autoptr (CrModel) model = recording_run_model (project, run, &dataset);
 
   /* The quantities asked for, chain-major, with their bounds, HDIs and R-hats. */
   g_auto (GStrv) names = cr_run_get_quantity_names (run);
@@ -177,8 +131,8 @@ cr_cli_plot (int argc, char **argv)
       double *draws = g_new (double, n_chains * n);
       cr_run_copy_quantity (run, j, draws);
       g_ptr_array_add (buffers, draws);
-      g_autofree char *variable = variable_of (names[j]);
-      CrPlotQuantity q = { names[j], draws, bounds_of (model, variable) };
+      g_autofree char *variable = recording_variable_of (names[j]);
+      CrPlotQuantity q = { names[j], draws, recording_plot_bounds (model, variable) };
       g_array_append_val (quantities, q);
       double lo, hi, rh = cr_diag_rhat (draws, n_chains, n);
       cr_diag_hdi (draws, n_chains * n, CR_DIAG_HDI_PROB, &lo, &hi);

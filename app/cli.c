@@ -7,6 +7,7 @@
 #include "ad/ad.h"
 #include "cli-plot.h"
 #include "cli-runs.h"
+#include "recording.h"
 #include "config.h"
 #include "sample/sample.h"
 #include "data/data.h"
@@ -571,155 +572,6 @@ print_summary (const CrSampleSummary *summary, gboolean json, double warmup_seco
   fputs (out->str, stdout);
 }
 
-/* Recording a run into a project while it samples. */
-typedef struct
-{
-  CrProject *project;
-  CrRunWriter *writer;
-  gint64 run_id;
-  size_t *appended; /* per chain: rows already handed to the writer */
-  guint n_chains;
-  size_t n_tune, trace_size;
-} Recording;
-
-static void
-recording_free (Recording *recording)
-{
-  if (recording == NULL)
-    return;
-  cr_run_writer_free (recording->writer);
-  cr_project_close (recording->project);
-  g_free (recording->appended);
-  g_free (recording);
-}
-G_DEFINE_AUTOPTR_CLEANUP_FUNC (Recording, recording_free)
-
-/* The dataset's id in @project: the one of that name, or a new one. */
-static gint64
-ensure_dataset (CrProject *project, const CrDataset *dataset, const char *source, GError **error)
-{
-  g_autoptr (GPtrArray) datasets = cr_project_list_datasets (project, error);
-  if (datasets == NULL)
-    return 0;
-  for (guint i = 0; i < datasets->len; i++)
-    {
-      const CrDatasetInfo *info = g_ptr_array_index (datasets, i);
-      if (strcmp (info->name, cr_dataset_get_name (dataset)) == 0)
-        return info->id;
-    }
-  return cr_project_add_dataset (project, dataset, source, error);
-}
-
-static Recording *
-recording_begin (const char *path,
-                 const char *model_path,
-                 const char *data_path,
-                 const CrDataset *dataset,
-                 const CrTape *tape,
-                 const CrSampleSettings *settings,
-                 GError **error)
-{
-  g_autoptr (Recording) recording = g_new0 (Recording, 1);
-  recording->project = g_file_test (path, G_FILE_TEST_EXISTS) ? cr_project_open (path, error)
-                                                              : cr_project_create (path, error);
-  if (recording->project == NULL)
-    return NULL;
-  gint64 dataset_id = 0;
-  if (dataset != NULL && (dataset_id = ensure_dataset (recording->project, dataset, data_path, error)) == 0)
-    return NULL;
-  g_autofree char *model_text = NULL;
-  if (!g_file_get_contents (model_path, &model_text, NULL, error))
-    return NULL;
-  g_autofree char *model_name = g_path_get_basename (model_path);
-  char *dot = strrchr (model_name, '.');
-  if (dot != NULL && dot != model_name)
-    *dot = '\0';
-  gint64 model_id = cr_project_save_model (recording->project, model_name, model_text, dataset_id, error);
-  if (model_id == 0)
-    return NULL;
-
-  size_t n_variables = cr_tape_get_n_trace_variables (tape);
-  g_autofree CrRunVariable *variables = g_new0 (CrRunVariable, MAX (n_variables, 1));
-  for (size_t v = 0; v < n_variables; v++)
-    {
-      const CrTraceVariable *t = cr_tape_get_trace_variable (tape, v);
-      variables[v].name = (char *) t->name;
-      variables[v].rank = t->shape.rank;
-      variables[v].dims[0] = t->shape.rows;
-      variables[v].dims[1] = t->shape.cols;
-      variables[v].offset = t->offset;
-    }
-  g_autoptr (JsonObject) json = json_object_new ();
-  json_object_set_int_member (json, "chains", settings->n_chains);
-  json_object_set_int_member (json, "draws", (gint64) settings->n_draws);
-  json_object_set_int_member (json, "tune", (gint64) settings->n_tune);
-  json_object_set_int_member (json, "seed", (gint64) settings->seed);
-  json_object_set_double_member (json, "target_accept", settings->target_accept);
-  json_object_set_int_member (json, "max_treedepth", settings->max_treedepth);
-  json_object_set_string_member (json, "metric", settings->metric == CR_METRIC_DENSE ? "dense" : "diag");
-  json_object_set_double_member (json, "init_radius", settings->init_radius);
-  CrRunSpec spec = {
-    .model_id = model_id,
-    .dataset_id = dataset_id,
-    .model_text = model_text,
-    .settings = json,
-    .seed = settings->seed,
-    .n_chains = settings->n_chains,
-    .tune = settings->n_tune,
-    .draws = settings->n_draws,
-    .variables = variables,
-    .n_variables = n_variables,
-  };
-  recording->run_id = cr_project_begin_run (recording->project, &spec, error);
-  if (recording->run_id == 0
-      || (recording->writer = cr_run_writer_new (recording->project, recording->run_id, error)) == NULL)
-    return NULL;
-  recording->n_chains = settings->n_chains;
-  recording->n_tune = settings->n_tune;
-  recording->trace_size = cr_tape_get_trace_size (tape);
-  recording->appended = g_new0 (size_t, settings->n_chains);
-  return g_steal_pointer (&recording);
-}
-
-/* Hands the rows the chains published since last time to the writer. */
-static void
-recording_collect (Recording *recording, const CrSampler *sampler)
-{
-  for (guint c = 0; c < recording->n_chains; c++)
-    {
-      const CrChain *chain = cr_sampler_get_chain (sampler, c);
-      size_t published = cr_chain_get_n_published (chain);
-      const double *values = cr_chain_get_values (chain), *stats = cr_chain_get_stats (chain);
-      for (size_t i = recording->appended[c]; i < published; i++)
-        cr_run_writer_append (recording->writer, c, i < recording->n_tune, values + i * recording->trace_size,
-                              stats + i * CR_N_STATS);
-      recording->appended[c] = published;
-    }
-}
-
-static gboolean
-recording_finish (Recording *recording, const CrSampler *sampler, CrRunStatus status, GError **error)
-{
-  recording_collect (recording, sampler);
-  CrRunTimings timings = { 0, 0 };
-  for (guint c = 0; c < recording->n_chains; c++)
-    {
-      const CrChain *chain = cr_sampler_get_chain (sampler, c);
-      double warmup, sampling;
-      cr_chain_get_timing (chain, &warmup, &sampling);
-      timings.warmup_seconds += warmup;
-      timings.sampling_seconds += sampling;
-      const double *inverse_metric = cr_chain_get_inverse_metric (chain);
-      if (inverse_metric != NULL)
-        {
-          const CrSampleSettings *settings = cr_sampler_get_settings (sampler);
-          cr_run_writer_set_adaptation (recording->writer, c, cr_chain_get_step_size (chain), inverse_metric,
-                                        cr_chain_get_dimension (chain), settings->metric == CR_METRIC_DENSE);
-        }
-    }
-  return cr_run_writer_finish (recording->writer, status, &timings, error);
-}
-
 static int
 command_summary (int argc, char **argv)
 {
@@ -754,28 +606,7 @@ command_summary (int argc, char **argv)
                (long long) run->id);
       return EXIT_INPUT;
     }
-  g_autofree CrTraceVariable *variables = g_new0 (CrTraceVariable, MAX (run->n_variables, 1));
-  for (size_t v = 0; v < run->n_variables; v++)
-    {
-      const CrRunVariable *r = &run->variables[v];
-      variables[v] = (CrTraceVariable){ r->name, CR_NODE_FREE,
-                                        { r->rank, r->rank > 0 ? r->dims[0] : 1, r->rank > 1 ? r->dims[1] : 1 },
-                                        r->offset };
-    }
-  g_autofree const double **values = g_new (const double *, run->n_chains);
-  g_autofree const double **stats = g_new (const double *, run->n_chains);
-  for (size_t c = 0; c < run->n_chains; c++)
-    {
-      values[c] = run->values + c * run->stored_draws * run->n_values;
-      stats[c] = run->stats + c * run->stored_draws * run->n_stats;
-    }
-  guint max_treedepth = json_object_has_member (run->settings, "max_treedepth")
-                            ? (guint) json_object_get_int_member (run->settings, "max_treedepth") : 10;
-  double target_accept = json_object_has_member (run->settings, "target_accept")
-                             ? json_object_get_double_member (run->settings, "target_accept") : 0.8;
-  g_autoptr (CrSampleSummary) summary = cr_sample_summary_new (variables, run->n_variables, run->n_values, values,
-                                                               stats, run->n_chains, 0, kept, max_treedepth,
-                                                               target_accept);
+  g_autoptr (CrSampleSummary) summary = cr_summary_from_run (run);
   if (!json)
     printf (_("Run %lld (%s): %zu chains, %zu draws each summarised\n"), (long long) run->id,
             cr_run_status_to_string (run->status), run->n_chains, kept);

@@ -3,8 +3,13 @@
 
 #include "config.h"
 #include "cr-code-view.h"
+#include "cr-plot-view.h"
+#include "diag/diag.h"
+#include "recording.h"
 #include "sample/sample.h"
 #include "store/store.h"
+
+#include <glib/gstdio.h>
 
 #include <glib/gi18n.h>
 #include <math.h>
@@ -25,11 +30,19 @@ struct _CrWindow
   GtkLabel *run_heading;
   GtkListBox *chain_list, *verdict_list;
   GtkColumnView *summary_view;
+  GtkDropDown *live_kind_dropdown, *live_var_dropdown, *run_dropdown, *diag_kind_dropdown;
+  CrPlotView *live_plot, *diag_plot;
 
   CrProject *project;
   char *model_name;
   char *model_text; /* the project's model, or NULL */
   CrDataset *dataset; /* the model's data, or NULL */
+  gint64 model_id, dataset_id;
+  char **summary_names_live; /* the quantity names of the run in progress */
+  GArray *run_ids;    /* the project's runs, newest first, as the run drop-down lists them */
+  CrRun *run;         /* the run the Diagnostics view shows, or NULL */
+  Recording *recording;
+  gint64 last_flush;
 
   /* A run in progress or the last one: the sampler reads the tape, which reads the model. */
   CrModel *run_model;
@@ -42,6 +55,8 @@ struct _CrWindow
 };
 
 G_DEFINE_FINAL_TYPE (CrWindow, cr_window, ADW_TYPE_APPLICATION_WINDOW)
+
+static void load_runs (CrWindow *self, gint64 select_id);
 
 static void
 show_toast (CrWindow *self, const char *text)
@@ -93,6 +108,7 @@ show_model (CrWindow *self, CrProject *project, GPtrArray *models, GError **erro
   g_clear_pointer (&self->model_text, g_free);
   g_clear_pointer (&self->model_name, g_free);
   g_clear_pointer (&self->dataset, cr_dataset_free);
+  self->model_id = self->dataset_id = 0;
   if (models == NULL || models->len == 0)
     {
       gtk_stack_set_visible_child_name (self->model_stack, "empty");
@@ -103,6 +119,8 @@ show_model (CrWindow *self, CrProject *project, GPtrArray *models, GError **erro
   if (self->model_text == NULL)
     return FALSE;
   self->model_name = g_strdup (info->name);
+  self->model_id = info->id;
+  self->dataset_id = info->dataset_id;
   if (info->dataset_id > 0 && (self->dataset = cr_project_load_dataset (project, info->dataset_id, error)) == NULL)
     return FALSE;
   cr_code_view_set_text (self->code_view, self->model_text);
@@ -146,6 +164,7 @@ cr_window_open_project (CrWindow *self, const char *path, GError **error)
   if (!show_model (self, self->project, models, error))
     return FALSE;
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", self->model_text != NULL && self->sampler == NULL);
+  load_runs (self, 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", TRUE);
   return TRUE;
@@ -245,6 +264,233 @@ save_as_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
 
+/* Plots: inputs built from draws, owned by the view that shows them. */
+
+typedef struct
+{
+  union
+  {
+    CrPlotTraceInput trace;
+    CrPlotRankInput rank;
+    CrPlotPosteriorInput posterior;
+    CrPlotForestInput forest;
+    CrPlotPairInput pair;
+    CrPlotEnergyInput energy;
+    CrPlotAutocorrInput autocorr;
+  } input; /* first, so the PlotData is the input the renderers take */
+  CrPlotQuantity *quantities;
+  GPtrArray *buffers; /* every array above points into, freed with it */
+} PlotData;
+
+static void
+plot_data_free (gpointer data)
+{
+  PlotData *plot = data;
+  g_free (plot->quantities);
+  g_ptr_array_unref (plot->buffers);
+  g_free (plot);
+}
+
+static gpointer
+keep (PlotData *plot, gpointer buffer)
+{
+  g_ptr_array_add (plot->buffers, buffer);
+  return buffer;
+}
+
+/* Builds plot @kind of @n_quantities chain-major draw arrays (taken over), with @divergent and
+ * @energy (n_chains x n each, taken over, may be NULL). HDIs, R-hat and E-BFMI come from diag/,
+ * as the summary's do. Returns NULL when the kind needs what is missing. */
+static PlotData *
+plot_data_new (CrPlotKind kind, char **names, double **draws, const CrPlotBounds *bounds, size_t n_quantities,
+               size_t n_chains, size_t n, guint8 *divergent, double *energy)
+{
+  PlotData *plot = g_new0 (PlotData, 1);
+  plot->buffers = g_ptr_array_new_with_free_func (g_free);
+  plot->quantities = g_new0 (CrPlotQuantity, MAX (n_quantities, 1));
+  for (size_t q = 0; q < n_quantities; q++)
+    {
+      plot->quantities[q] = (CrPlotQuantity){ keep (plot, names[q]), keep (plot, draws[q]), bounds[q] };
+    }
+  if (divergent != NULL)
+    keep (plot, divergent);
+  if (energy != NULL)
+    keep (plot, energy);
+  CrPlotDraws all = { plot->quantities, n_quantities, n_chains, n };
+  switch (kind)
+    {
+    case CR_PLOT_KIND_TRACE:
+      plot->input.trace = (CrPlotTraceInput){ all, divergent };
+      break;
+    case CR_PLOT_KIND_RANK:
+      plot->input.rank = (CrPlotRankInput){ all, 0 };
+      break;
+    case CR_PLOT_KIND_AUTOCORR:
+      plot->input.autocorr = (CrPlotAutocorrInput){ all, 0 };
+      break;
+    case CR_PLOT_KIND_PAIR:
+      plot->input.pair = (CrPlotPairInput){ all, divergent, CR_PLOT_PAIR_AUTO };
+      break;
+    case CR_PLOT_KIND_POSTERIOR:
+    case CR_PLOT_KIND_FOREST:
+      {
+        double *lower = keep (plot, g_new (double, MAX (n_quantities, 1)));
+        double *upper = keep (plot, g_new (double, MAX (n_quantities, 1)));
+        double *r_hat = keep (plot, g_new (double, MAX (n_quantities, 1)));
+        for (size_t q = 0; q < n_quantities; q++)
+          {
+            cr_diag_hdi (draws[q], n_chains * n, CR_DIAG_HDI_PROB, &lower[q], &upper[q]);
+            r_hat[q] = cr_diag_rhat (draws[q], n_chains, n);
+          }
+        if (kind == CR_PLOT_KIND_POSTERIOR)
+          plot->input.posterior = (CrPlotPosteriorInput){ all, CR_DIAG_HDI_PROB, lower, upper, NULL };
+        else
+          plot->input.forest = (CrPlotForestInput){ all, TRUE, CR_DIAG_HDI_PROB, lower, upper, r_hat };
+        break;
+      }
+    case CR_PLOT_KIND_ENERGY:
+      {
+        if (energy == NULL)
+          {
+            plot_data_free (plot);
+            return NULL;
+          }
+        double *ebfmi = keep (plot, g_new (double, MAX (n_chains, 1)));
+        cr_diag_ebfmi (energy, n_chains, n, ebfmi);
+        plot->input.energy = (CrPlotEnergyInput){ energy, n_chains, n, ebfmi };
+        break;
+      }
+    case CR_PLOT_KIND_ESS:
+    case CR_PLOT_KIND_REGRESSION:
+      plot_data_free (plot);
+      return NULL;
+    }
+  return plot;
+}
+
+static const CrPlotKind live_kinds[] = { CR_PLOT_KIND_TRACE, CR_PLOT_KIND_RANK, CR_PLOT_KIND_POSTERIOR, CR_PLOT_KIND_ENERGY };
+static const CrPlotKind diag_kinds[] = { CR_PLOT_KIND_TRACE, CR_PLOT_KIND_RANK, CR_PLOT_KIND_POSTERIOR, CR_PLOT_KIND_AUTOCORR,
+                                         CR_PLOT_KIND_FOREST, CR_PLOT_KIND_PAIR, CR_PLOT_KIND_ENERGY };
+
+/* The names of a run's flat quantities, for the variable drop-down. */
+static void
+set_quantity_names (GtkDropDown *dropdown, char **names, size_t n)
+{
+  g_autoptr (GtkStringList) list = gtk_string_list_new (NULL);
+  for (size_t j = 0; j < n; j++)
+    gtk_string_list_append (list, names[j]);
+  gtk_drop_down_set_model (dropdown, G_LIST_MODEL (list));
+}
+
+/* The live plot of the quantity chosen, from the draws the chains have published so far:
+ * the trace shows warmup too, the other kinds only draws after warmup. */
+static void
+update_live_plot (CrWindow *self)
+{
+  if (self->sampler == NULL || self->summary_names_live == NULL)
+    return;
+  guint j = gtk_drop_down_get_selected (self->live_var_dropdown);
+  CrPlotKind kind = live_kinds[MIN (gtk_drop_down_get_selected (self->live_kind_dropdown), G_N_ELEMENTS (live_kinds) - 1)];
+  const CrSampleSettings *settings = cr_sampler_get_settings (self->sampler);
+  guint n_chains = cr_sampler_get_n_chains (self->sampler);
+  size_t size = cr_tape_get_trace_size (self->run_tape);
+  if (j == GTK_INVALID_LIST_POSITION || j >= size)
+    return;
+  size_t published = G_MAXSIZE;
+  for (guint c = 0; c < n_chains; c++)
+    published = MIN (published, cr_chain_get_n_published (cr_sampler_get_chain (self->sampler, c)));
+  size_t first = kind == CR_PLOT_KIND_TRACE ? 0 : settings->n_tune;
+  size_t n = published > first ? published - first : 0;
+  if (n < 4)
+    {
+      cr_plot_view_set_input (self->live_plot, kind, NULL, NULL,
+                              kind == CR_PLOT_KIND_TRACE ? _("The trace appears with the first draws.")
+                                                         : _("This plot appears once warmup is over."));
+      return;
+    }
+  double *draws = g_new (double, n_chains * n), *energy = g_new (double, n_chains * n);
+  guint8 *divergent = g_new (guint8, n_chains * n);
+  for (guint c = 0; c < n_chains; c++)
+    {
+      const CrChain *chain = cr_sampler_get_chain (self->sampler, c);
+      const double *values = cr_chain_get_values (chain), *stats = cr_chain_get_stats (chain);
+      for (size_t i = 0; i < n; i++)
+        {
+          draws[c * n + i] = values[(first + i) * size + j];
+          energy[c * n + i] = stats[(first + i) * CR_N_STATS + CR_STAT_ENERGY];
+          /* Warmup divergences are expected; only those after warmup are marked. */
+          divergent[c * n + i] = first + i >= settings->n_tune && stats[(first + i) * CR_N_STATS + CR_STAT_DIVERGENT] != 0;
+        }
+    }
+  g_autofree char *variable = recording_variable_of (self->summary_names_live[j]);
+  CrPlotBounds bounds = recording_plot_bounds (self->run_model, variable);
+  char *name = g_strdup (self->summary_names_live[j]);
+  PlotData *plot = plot_data_new (kind, &name, &draws, &bounds, 1, n_chains, n, divergent, energy);
+  cr_plot_view_set_input (self->live_plot, kind, plot, plot_data_free, NULL);
+}
+
+/* The Diagnostics plot of the row selected in the summary table, from the shown run. */
+static void
+update_diag_plot (CrWindow *self)
+{
+  if (self->run == NULL)
+    return;
+  CrRun *run = self->run;
+  size_t n = cr_run_get_n_common_draws (run), n_chains = run->n_chains;
+  CrPlotKind kind = diag_kinds[MIN (gtk_drop_down_get_selected (self->diag_kind_dropdown), G_N_ELEMENTS (diag_kinds) - 1)];
+  GtkSelectionModel *selection = gtk_column_view_get_model (self->summary_view);
+  guint j = selection != NULL ? gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)) : GTK_INVALID_LIST_POSITION;
+  if (n < 4 || j == GTK_INVALID_LIST_POSITION || j >= run->n_values)
+    {
+      cr_plot_view_set_input (self->diag_plot, kind, NULL, NULL, _("Select a row to see its plots."));
+      return;
+    }
+  g_auto (GStrv) names = cr_run_get_quantity_names (run);
+  g_autoptr (CrDataset) dataset = NULL;
+  g_autoptr (CrModel) model = recording_run_model (self->project, run, &dataset);
+  /* Forest shows every quantity; pair the selected one and its neighbour; the rest one. */
+  size_t from = kind == CR_PLOT_KIND_FOREST ? 0 : j;
+  size_t count = kind == CR_PLOT_KIND_FOREST ? run->n_values : kind == CR_PLOT_KIND_PAIR ? MIN (2, run->n_values) : 1;
+  if (kind == CR_PLOT_KIND_PAIR && j + 1 >= run->n_values)
+    from = run->n_values >= 2 ? run->n_values - 2 : 0;
+  g_autofree char **quantity_names = g_new (char *, count);
+  g_autofree double **draws = g_new (double *, count);
+  g_autofree CrPlotBounds *bounds = g_new0 (CrPlotBounds, count);
+  for (size_t q = 0; q < count; q++)
+    {
+      quantity_names[q] = g_strdup (names[from + q]);
+      draws[q] = g_new (double, n_chains * n);
+      cr_run_copy_quantity (run, from + q, draws[q]);
+      g_autofree char *variable = recording_variable_of (names[from + q]);
+      bounds[q] = recording_plot_bounds (model, variable);
+    }
+  int divergent_stat = cr_run_find_stat (run, "divergent"), energy_stat = cr_run_find_stat (run, "energy");
+  guint8 *divergent = NULL;
+  double *energy = NULL;
+  if (divergent_stat >= 0)
+    {
+      g_autofree double *flags = g_new (double, n_chains * n);
+      cr_run_copy_stat (run, (size_t) divergent_stat, flags);
+      divergent = g_new (guint8, n_chains * n);
+      for (size_t i = 0; i < n_chains * n; i++)
+        divergent[i] = flags[i] != 0;
+    }
+  if (energy_stat >= 0)
+    {
+      energy = g_new (double, n_chains * n);
+      cr_run_copy_stat (run, (size_t) energy_stat, energy);
+    }
+  PlotData *plot = plot_data_new (kind, quantity_names, draws, bounds, count, n_chains, n, divergent, energy);
+  cr_plot_view_set_input (self->diag_plot, kind, plot, plot != NULL ? plot_data_free : NULL,
+                          _("This run has no sampler statistics for this plot."));
+}
+
+static void
+on_diag_selection (CrWindow *self)
+{
+  update_diag_plot (self);
+}
+
 /* Running */
 
 static void stop_progress (CrWindow *self);
@@ -327,9 +573,85 @@ show_summary (CrWindow *self)
       g_snprintf (index, sizeof index, "%zu", j);
       gtk_string_list_append (rows, index);
     }
-  g_autoptr (GtkNoSelection) selection = gtk_no_selection_new (G_LIST_MODEL (g_steal_pointer (&rows)));
+  g_autoptr (GtkSingleSelection) selection = gtk_single_selection_new (G_LIST_MODEL (g_steal_pointer (&rows)));
+  g_signal_connect_swapped (selection, "selection-changed", G_CALLBACK (on_diag_selection), self);
   gtk_column_view_set_model (self->summary_view, GTK_SELECTION_MODEL (selection));
   gtk_stack_set_visible_child_name (self->diagnostics_stack, "summary");
+  update_diag_plot (self);
+}
+
+/* Shows stored run @id in the Diagnostics view. */
+static gboolean
+show_run (CrWindow *self, gint64 id, GError **error)
+{
+  g_autoptr (CrRun) run = cr_project_load_run (self->project, id, error);
+  if (run == NULL)
+    return FALSE;
+  g_autoptr (CrSampleSummary) summary = cr_summary_from_run (run);
+  g_clear_pointer (&self->run, cr_run_free);
+  self->run = g_steal_pointer (&run);
+  g_clear_pointer (&self->summary, cr_sample_summary_free);
+  self->summary = g_steal_pointer (&summary);
+  if (self->summary == NULL)
+    {
+      clear_list (self->verdict_list);
+      gtk_column_view_set_model (self->summary_view, NULL);
+      cr_plot_view_set_input (self->diag_plot, CR_PLOT_KIND_TRACE, NULL, NULL,
+                              _("This run stopped during warmup: it has no draws to summarise."));
+      gtk_stack_set_visible_child_name (self->diagnostics_stack, "summary");
+      return TRUE;
+    }
+  show_summary (self);
+  return TRUE;
+}
+
+static void
+on_run_selected (CrWindow *self)
+{
+  guint position = gtk_drop_down_get_selected (self->run_dropdown);
+  if (self->run_ids == NULL || position >= self->run_ids->len)
+    return;
+  gint64 id = g_array_index (self->run_ids, gint64, position);
+  if (self->run != NULL && self->run->id == id)
+    return;
+  g_autoptr (GError) error = NULL;
+  if (!show_run (self, id, &error))
+    cr_window_show_error (self, _("The Run Could Not Be Read"), error);
+}
+
+/* Lists the project's runs, newest first, and shows @select_id (0: the newest). */
+static void
+load_runs (CrWindow *self, gint64 select_id)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) runs = self->project != NULL ? cr_project_list_runs (self->project, &error) : NULL;
+  g_array_set_size (self->run_ids, 0);
+  g_autoptr (GtkStringList) labels = gtk_string_list_new (NULL);
+  guint selected = 0;
+  for (guint i = runs != NULL ? runs->len : 0; i-- > 0;)
+    {
+      const CrRunInfo *info = g_ptr_array_index (runs, i);
+      g_autofree char *label = g_strdup_printf (_("Run %lld · %s · %zu × %zu · %s"), (long long) info->id,
+                                                cr_run_status_to_string (info->status), info->n_chains,
+                                                info->stored_draws, info->started != NULL ? info->started : "");
+      if (info->id == select_id)
+        selected = self->run_ids->len;
+      gtk_string_list_append (labels, label);
+      g_array_append_val (self->run_ids, info->id);
+    }
+  g_signal_handlers_block_by_func (self->run_dropdown, on_run_selected, self);
+  gtk_drop_down_set_model (self->run_dropdown, G_LIST_MODEL (labels));
+  gtk_drop_down_set_selected (self->run_dropdown, selected);
+  g_signal_handlers_unblock_by_func (self->run_dropdown, on_run_selected, self);
+  g_clear_pointer (&self->run, cr_run_free);
+  if (self->run_ids->len == 0)
+    {
+      g_clear_pointer (&self->summary, cr_sample_summary_free);
+      gtk_stack_set_visible_child_name (self->diagnostics_stack, "empty");
+      return;
+    }
+  if (!show_run (self, g_array_index (self->run_ids, gint64, selected), &error))
+    cr_window_show_error (self, _("The Run Could Not Be Read"), error);
 }
 
 static void
@@ -337,18 +659,38 @@ finish_run (CrWindow *self)
 {
   stop_progress (self);
   update_chain_rows (self);
+  update_live_plot (self);
   g_autoptr (GError) error = NULL;
   gboolean ok = cr_sampler_wait (self->sampler, &error);
   gboolean stopped = cr_sampler_was_cancelled (self->sampler);
-  g_clear_pointer (&self->summary, cr_sample_summary_free);
-  if (ok)
-    self->summary = cr_sample_summary_new_for_sampler (self->sampler, self->run_tape);
+  gint64 saved = 0;
+  if (self->recording != NULL)
+    {
+      g_autoptr (GError) save_error = NULL;
+      CrRunStatus status = !ok ? CR_RUN_FAILED : stopped ? CR_RUN_INTERRUPTED : CR_RUN_COMPLETE;
+      if (recording_finish (self->recording, self->sampler, status, &save_error))
+        saved = self->recording->run_id;
+      else
+        cr_window_show_error (self, _("The Run Could Not Be Saved"), save_error);
+      g_clear_pointer (&self->recording, recording_free);
+    }
   set_running (self, FALSE);
   if (!ok)
     {
       gtk_label_set_text (self->run_heading, _("The run failed."));
       cr_window_show_error (self, _("Sampling Failed"), error);
       return;
+    }
+  if (saved > 0)
+    load_runs (self, saved);
+  else
+    {
+      /* Not in a project file: summarise from memory. */
+      g_clear_pointer (&self->run, cr_run_free);
+      g_clear_pointer (&self->summary, cr_sample_summary_free);
+      self->summary = cr_sample_summary_new_for_sampler (self->sampler, self->run_tape);
+      if (self->summary != NULL)
+        show_summary (self);
     }
   if (self->summary == NULL)
     {
@@ -359,7 +701,6 @@ finish_run (CrWindow *self)
       ? g_strdup_printf (_("Stopped: %zu draws per chain kept so far."), self->summary->n_draws)
       : g_strdup_printf (_("Done: %zu chains of %zu draws."), self->summary->n_chains, self->summary->n_draws);
   gtk_label_set_text (self->run_heading, heading);
-  show_summary (self);
   show_toast (self, stopped ? _("Stopped; the draws so far are in Diagnostics") : _("Sampling finished; see Diagnostics"));
 }
 
@@ -368,6 +709,17 @@ progress_tick (gpointer data)
 {
   CrWindow *self = CR_WINDOW (data);
   update_chain_rows (self);
+  update_live_plot (self);
+  /* A batch a second into the project: a crash loses at most the last second of draws. */
+  gint64 now = g_get_monotonic_time ();
+  if (self->recording != NULL && now - self->last_flush >= G_USEC_PER_SEC)
+    {
+      recording_collect (self->recording, self->sampler);
+      g_autoptr (GError) error = NULL;
+      if (!cr_run_writer_flush (self->recording->writer, &error))
+        g_warning ("cannot save draws yet (will retry): %s", error->message);
+      self->last_flush = now;
+    }
   if (cr_sampler_is_finished (self->sampler))
     {
       self->progress_timer = 0;
@@ -391,7 +743,9 @@ release_run (CrWindow *self)
   stop_progress (self);
   if (self->sampler != NULL)
     cr_sampler_cancel (self->sampler);
+  g_clear_pointer (&self->recording, recording_free); /* an unfinished run is marked interrupted */
   g_clear_pointer (&self->sampler, cr_sampler_free); /* joins the chains' threads */
+  g_clear_pointer (&self->summary_names_live, g_strfreev);
   g_clear_pointer (&self->run_tape, cr_tape_free);
   g_clear_pointer (&self->run_model, cr_model_free);
 }
@@ -429,13 +783,37 @@ run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       return;
     }
 
+  /* The quantities to plot live, and the run's record in the project. */
+  size_t size = cr_tape_get_trace_size (self->run_tape);
+  self->summary_names_live = g_new0 (char *, size + 1);
+  for (size_t v = 0; v < cr_tape_get_n_trace_variables (self->run_tape); v++)
+    {
+      const CrTraceVariable *variable = cr_tape_get_trace_variable (self->run_tape, v);
+      for (size_t k = 0; k < cr_shape_size (variable->shape); k++)
+        self->summary_names_live[variable->offset + k] = cr_sample_element_name (variable, k);
+    }
+  set_quantity_names (self->live_var_dropdown, self->summary_names_live, size);
+  if (self->project != NULL && self->model_id > 0)
+    {
+      self->recording = recording_begin_in_project (self->project, self->model_id, self->dataset_id,
+                                                    self->model_text, self->run_tape, &settings, &error);
+      if (self->recording == NULL)
+        {
+          g_autofree char *text = g_strdup_printf (_("This run will not be saved: %s"), error->message);
+          show_toast (self, text);
+          g_clear_error (&error);
+        }
+      self->last_flush = g_get_monotonic_time ();
+    }
+
   clear_list (self->chain_list);
   g_ptr_array_set_size (self->chain_rows, 0);
   g_ptr_array_set_size (self->chain_bars, 0);
   for (guint c = 0; c < settings.n_chains; c++)
     {
       GtkWidget *row = adw_action_row_new ();
-      g_autofree char *title = g_strdup_printf (_("Chain %u"), c + 1);
+      /* Numbered from 0, as the plots and ArviZ number chains. */
+      g_autofree char *title = g_strdup_printf (_("Chain %u"), c);
       adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
       GtkWidget *bar = gtk_progress_bar_new ();
       gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
@@ -560,11 +938,117 @@ cr_window_is_sampling (CrWindow *self)
   return self->sampler != NULL && self->progress_timer != 0;
 }
 
+/* Exporting, through the same code as credence-cli. */
+
+gboolean
+cr_window_export_plot (CrWindow *self, const char *path, GError **error)
+{
+  gboolean on_sampling = g_strcmp0 (adw_view_stack_get_visible_child_name (self->stack), "sampling") == 0;
+  CrPlotView *view = on_sampling && cr_plot_view_has_input (self->live_plot) ? self->live_plot : self->diag_plot;
+  return cr_plot_view_save (view, path, error);
+}
+
+gboolean
+cr_window_export_summary (CrWindow *self, const char *path, GError **error)
+{
+  if (self->summary == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no summary yet: run the model first"));
+      return FALSE;
+    }
+  g_autoptr (GString) csv = g_string_new ("name,mean,sd,hdi_3%,hdi_97%,mcse_mean,mcse_sd,ess_bulk,ess_tail,r_hat\n");
+  for (size_t j = 0; j < self->summary->n_quantities; j++)
+    {
+      const CrDiagSummary *d = &self->summary->summaries[j];
+      const double columns[] = { d->mean, d->sd, d->hdi_lower, d->hdi_upper, d->mcse_mean, d->mcse_sd,
+                                 d->ess_bulk, d->ess_tail, d->r_hat };
+      g_string_append (csv, self->summary->names[j]);
+      for (size_t k = 0; k < G_N_ELEMENTS (columns); k++)
+        {
+          char number[G_ASCII_DTOSTR_BUF_SIZE];
+          /* A value that cannot be computed is an empty cell: R and pandas read it as missing. */
+          g_string_append_printf (csv, ",%s", isfinite (columns[k]) ? g_ascii_dtostr (number, sizeof number, columns[k]) : "");
+        }
+      g_string_append_c (csv, '\n');
+    }
+  return g_file_set_contents (path, csv->str, (gssize) csv->len, error);
+}
+
+gboolean
+cr_window_export_draws (CrWindow *self, const char *dir, GError **error)
+{
+  if (self->run == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("There is no stored run to export yet"));
+      return FALSE;
+    }
+  g_auto (GStrv) paths = cr_run_export_cmdstan (self->run, dir, error);
+  return paths != NULL;
+}
+
+typedef gboolean (*ExportFunc) (CrWindow *self, const char *path, GError **error);
+
+static void
+export_response (GtkNativeDialog *chooser, int response, gpointer user_data)
+{
+  CrWindow *self = CR_WINDOW (user_data);
+  ExportFunc func = g_object_get_data (G_OBJECT (chooser), "cr-export");
+  if (response == GTK_RESPONSE_ACCEPT)
+    {
+      g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
+      g_autofree char *path = g_file_get_path (file);
+      g_autoptr (GError) error = NULL;
+      if (path != NULL && !func (self, path, &error))
+        cr_window_show_error (self, _("The Export Failed"), error);
+      else if (path != NULL)
+        {
+          g_autofree char *base = g_path_get_basename (path);
+          g_autofree char *text = g_strdup_printf (_("Exported to %s"), base);
+          show_toast (self, text);
+        }
+    }
+  g_object_unref (chooser);
+}
+
+static void
+start_export (CrWindow *self, const char *title, GtkFileChooserAction action, const char *name, ExportFunc func)
+{
+  GtkFileChooserNative *chooser = gtk_file_chooser_native_new (title, GTK_WINDOW (self), action, _("_Export"), _("_Cancel"));
+  if (name != NULL)
+    gtk_file_chooser_set_current_name (GTK_FILE_CHOOSER (chooser), name);
+  g_object_set_data (G_OBJECT (chooser), "cr-export", func);
+  g_signal_connect (chooser, "response", G_CALLBACK (export_response), self);
+  gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
+}
+
+static void
+export_plot_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  start_export (CR_WINDOW (widget), _("Export the Plot (PNG, SVG or PDF by its name)"), GTK_FILE_CHOOSER_ACTION_SAVE,
+                "plot.png", cr_window_export_plot);
+}
+
+static void
+export_summary_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  start_export (CR_WINDOW (widget), _("Export the Summary"), GTK_FILE_CHOOSER_ACTION_SAVE, "summary.csv",
+                cr_window_export_summary);
+}
+
+static void
+export_draws_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  start_export (CR_WINDOW (widget), _("Export the Draws to a Folder"), GTK_FILE_CHOOSER_ACTION_SELECT_FOLDER, NULL,
+                cr_window_export_draws);
+}
+
 static void
 cr_window_dispose (GObject *object)
 {
   CrWindow *self = CR_WINDOW (object);
   release_run (self);
+  g_clear_pointer (&self->run, cr_run_free);
+  g_clear_pointer (&self->run_ids, g_array_unref);
   g_clear_pointer (&self->summary, cr_sample_summary_free);
   g_clear_pointer (&self->chain_rows, g_ptr_array_unref);
   g_clear_pointer (&self->chain_bars, g_ptr_array_unref);
@@ -584,6 +1068,7 @@ cr_window_class_init (CrWindowClass *klass)
   object_class->dispose = cr_window_dispose;
 
   g_type_ensure (CR_TYPE_CODE_VIEW);
+  g_type_ensure (CR_TYPE_PLOT_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/credence/Credence/ui/cr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, switcher_title);
@@ -603,12 +1088,21 @@ cr_window_class_init (CrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrWindow, chain_list);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, verdict_list);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, summary_view);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, live_kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, live_var_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, live_plot);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, run_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, diag_kind_dropdown);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, diag_plot);
 
   gtk_widget_class_install_action (widget_class, "win.open", NULL, open_action);
   gtk_widget_class_install_action (widget_class, "win.save", NULL, save_action);
   gtk_widget_class_install_action (widget_class, "win.save-as", NULL, save_as_action);
   gtk_widget_class_install_action (widget_class, "win.run", NULL, run_action);
   gtk_widget_class_install_action (widget_class, "win.stop", NULL, stop_action);
+  gtk_widget_class_install_action (widget_class, "win.export-plot", NULL, export_plot_action);
+  gtk_widget_class_install_action (widget_class, "win.export-summary", NULL, export_summary_action);
+  gtk_widget_class_install_action (widget_class, "win.export-draws", NULL, export_draws_action);
 }
 
 static void
@@ -616,6 +1110,11 @@ cr_window_init (CrWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
   self->chain_rows = g_ptr_array_new ();
+  self->run_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_signal_connect_swapped (self->run_dropdown, "notify::selected", G_CALLBACK (on_run_selected), self);
+  g_signal_connect_swapped (self->live_kind_dropdown, "notify::selected", G_CALLBACK (update_live_plot), self);
+  g_signal_connect_swapped (self->live_var_dropdown, "notify::selected", G_CALLBACK (update_live_plot), self);
+  g_signal_connect_swapped (self->diag_kind_dropdown, "notify::selected", G_CALLBACK (update_diag_plot), self);
   self->chain_bars = g_ptr_array_new ();
   add_summary_columns (self);
   /* A fresh seed per window, shown and editable, so a run can be repeated exactly. */

@@ -27,6 +27,13 @@ const char *cr_window_get_project_path (CrWindow *window);
 /* Returns: (transfer none) the summary of the last finished run, or NULL. */
 const CrSampleSummary *cr_window_get_summary (CrWindow *window);
 
+/* Export what the window shows, as the menu's Export items do: the plot on show (the suffix of
+ * @path picks PNG, SVG or PDF), the summary as CSV, or the run's draws as CmdStan CSV files
+ * into the folder @dir. FALSE with @error when there is nothing to export or the write fails. */
+gboolean cr_window_export_plot (CrWindow *window, const char *path, GError **error);
+gboolean cr_window_export_summary (CrWindow *window, const char *path, GError **error);
+gboolean cr_window_export_draws (CrWindow *window, const char *dir, GError **error);
+
 /* Returns: TRUE while chains are running in the background. */
 gboolean cr_window_is_sampling (CrWindow *window);
 

@@ -5,6 +5,7 @@
  */
 #include "cr-application.h"
 #include "cr-code-view.h"
+#include "cr-plot-view.h"
 #include "cr-window.h"
 #include "data/data.h"
 #include "store/store.h"
@@ -454,6 +455,47 @@ test_run_coin (Fixture *fixture, gconstpointer data)
   adw_view_stack_set_visible_child_name (stack, "diagnostics");
   settle ();
   save_screenshot (GTK_WIDGET (window), "diagnostics-light.png");
+
+  /* The run is kept in the project: the run list has it, and the row's plot shows. */
+  GtkDropDown *runs = GTK_DROP_DOWN (template_child (window, "run_dropdown"));
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_drop_down_get_model (runs)), ==, 1);
+  g_assert_true (cr_plot_view_has_input (CR_PLOT_VIEW (template_child (window, "diag_plot"))));
+
+  /* Exports: a plot in two formats, the summary, and the draws as CmdStan CSV. */
+  g_autoptr (GError) error = NULL;
+  g_autofree char *png = g_build_filename (fixture->dir, "trace.png", NULL);
+  g_autofree char *svg = g_build_filename (fixture->dir, "trace.svg", NULL);
+  g_autofree char *csv = g_build_filename (fixture->dir, "summary.csv", NULL);
+  g_autofree char *draws = g_build_filename (fixture->dir, "draws", NULL);
+  g_assert_true (cr_window_export_plot (window, png, &error));
+  g_assert_true (cr_window_export_plot (window, svg, &error));
+  g_assert_true (cr_window_export_summary (window, csv, &error));
+  g_assert_true (cr_window_export_draws (window, draws, &error));
+  g_assert_no_error (error);
+  g_autofree char *png_bytes = NULL, *svg_text = NULL, *csv_text = NULL;
+  gsize png_length = 0;
+  g_assert_true (g_file_get_contents (png, &png_bytes, &png_length, NULL));
+  g_assert_cmpmem (png_bytes, 4, "\x89PNG", 4);
+  g_assert_true (g_file_get_contents (svg, &svg_text, NULL, NULL));
+  g_assert_nonnull (strstr (svg_text, "<svg"));
+  g_assert_true (g_file_get_contents (csv, &csv_text, NULL, NULL));
+  g_assert_true (g_str_has_prefix (csv_text, "name,mean,sd,hdi_3%,hdi_97%,mcse_mean,mcse_sd,ess_bulk,ess_tail,r_hat\np,0.3"));
+  g_autofree char *chain1 = g_build_filename (draws, "output_1.csv", NULL);
+  g_assert_true (g_file_test (chain1, G_FILE_TEST_EXISTS));
+
+  /* Reopened, the project shows the same run without sampling again. */
+  double mean = p->mean;
+  const char *path = cr_window_get_project_path (window);
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
+  GtkWindow *again = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
+  g_assert_true (again != GTK_WINDOW (window));
+  g_assert_true (wait_for (is_mapped, again));
+  const CrSampleSummary *restored = cr_window_get_summary (CR_WINDOW (again));
+  g_assert_nonnull (restored);
+  g_assert_cmpfloat (restored->summaries[0].mean, ==, mean);
+  GtkStack *restored_diagnostics = GTK_STACK (template_child (CR_WINDOW (again), "diagnostics_stack"));
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (restored_diagnostics), ==, "summary");
 }
 
 /* Stop keeps the draws so far: the summary covers fewer draws than asked for. */
@@ -469,6 +511,9 @@ test_stop_keeps_draws (Fixture *fixture, gconstpointer data)
   while (g_get_monotonic_time () < until)
     g_main_context_iteration (NULL, FALSE);
   g_assert_true (cr_window_is_sampling (window));
+  /* The live plot follows the draws as they come. */
+  g_assert_true (cr_plot_view_has_input (CR_PLOT_VIEW (template_child (window, "live_plot"))));
+  save_screenshot (GTK_WIDGET (window), "sampling-live.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
   g_assert_true (wait_for_run (window, 30));
   const CrSampleSummary *summary = cr_window_get_summary (window);

@@ -21,8 +21,10 @@ draw_chain_line (CrCanvas *canvas,
 {
   cairo_t *cr = canvas->cr;
   cairo_new_path (cr);
-  cr_plot_set_source (cr, color, 1.0);
   size_t columns = (size_t) ceil (panel->area.width);
+  /* Decimated, a chain is a band of min/max boxes; half opacity lets overlapping chains show
+   * through each other instead of the last one covering the rest. */
+  cr_plot_set_source (cr, color, n <= 2 * columns ? 1.0 : 0.5);
   if (n <= 2 * columns)
     {
       gboolean pen_down = FALSE;
