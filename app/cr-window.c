@@ -41,8 +41,15 @@ struct _CrWindow
   char **summary_names_live; /* the quantity names of the run in progress */
   GArray *run_ids;    /* the project's runs, newest first, as the run drop-down lists them */
   CrRun *run;         /* the run the Diagnostics view shows, or NULL */
+  CrModel *run_shown_model;     /* that run's model, for its supports; rebuilt once per run */
+  CrDataset *run_shown_dataset; /* the data it was validated with */
+  gint64 run_shown_model_id;    /* the run the two above belong to, or 0 */
   Recording *recording;
   gint64 last_flush;
+  gint64 recording_run_id; /* the stored run the last sampling in this window wrote */
+  gint64 wanted_run_id;    /* the run the Diagnostics view is to show */
+  guint summarising;       /* summaries being computed in threads */
+  gboolean disposed;       /* a summary may arrive after the window closed */
 
   /* A run in progress or the last one: the sampler reads the tape, which reads the model. */
   CrModel *run_model;
@@ -446,8 +453,22 @@ update_diag_plot (CrWindow *self)
       return;
     }
   g_auto (GStrv) names = cr_run_get_quantity_names (run);
-  g_autoptr (CrDataset) dataset = NULL;
-  g_autoptr (CrModel) model = recording_run_model (self->project, run, &dataset);
+  /* Rebuilding a model validates it against its data: for a large table that takes a while, so
+   * it happens once per run shown, not per plot. The run just sampled lends its own. */
+  const CrModel *model;
+  if (self->recording_run_id == run->id && self->run_model != NULL)
+    model = self->run_model;
+  else
+    {
+      if (self->run_shown_model_id != run->id)
+        {
+          g_clear_pointer (&self->run_shown_model, cr_model_free);
+          g_clear_pointer (&self->run_shown_dataset, cr_dataset_free);
+          self->run_shown_model = recording_run_model (self->project, run, &self->run_shown_dataset);
+          self->run_shown_model_id = run->id;
+        }
+      model = self->run_shown_model;
+    }
   /* Forest shows every quantity; pair the selected one and its neighbour; the rest one. */
   size_t from = kind == CR_PLOT_KIND_FOREST ? 0 : j;
   size_t count = kind == CR_PLOT_KIND_FOREST ? run->n_values : kind == CR_PLOT_KIND_PAIR ? MIN (2, run->n_values) : 1;
@@ -580,18 +601,38 @@ show_summary (CrWindow *self)
   update_diag_plot (self);
 }
 
-/* Shows stored run @id in the Diagnostics view. */
-static gboolean
-show_run (CrWindow *self, gint64 id, GError **error)
+/* A stored run and its summary, computed away from the main loop: the diagnostics of many
+ * quantities take longer than a frame. */
+typedef struct
 {
-  g_autoptr (CrRun) run = cr_project_load_run (self->project, id, error);
-  if (run == NULL)
-    return FALSE;
-  g_autoptr (CrSampleSummary) summary = cr_summary_from_run (run);
+  CrRun *run;
+  CrSampleSummary *summary;
+} RunSummary;
+
+static void
+run_summary_free (gpointer data)
+{
+  RunSummary *result = data;
+  cr_run_free (result->run);
+  cr_sample_summary_free (result->summary);
+  g_free (result);
+}
+
+static void
+summarise_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
+{
+  RunSummary *result = data;
+  result->summary = cr_summary_from_run (result->run);
+  g_task_return_boolean (task, TRUE);
+}
+
+static void
+show_summarised_run (CrWindow *self, RunSummary *result)
+{
   g_clear_pointer (&self->run, cr_run_free);
-  self->run = g_steal_pointer (&run);
+  self->run = g_steal_pointer (&result->run);
   g_clear_pointer (&self->summary, cr_sample_summary_free);
-  self->summary = g_steal_pointer (&summary);
+  self->summary = g_steal_pointer (&result->summary);
   if (self->summary == NULL)
     {
       clear_list (self->verdict_list);
@@ -599,9 +640,36 @@ show_run (CrWindow *self, gint64 id, GError **error)
       cr_plot_view_set_input (self->diag_plot, CR_PLOT_KIND_TRACE, NULL, NULL,
                               _("This run stopped during warmup: it has no draws to summarise."));
       gtk_stack_set_visible_child_name (self->diagnostics_stack, "summary");
-      return TRUE;
+      return;
     }
   show_summary (self);
+}
+
+static void
+summarised (GObject *source, GAsyncResult *result, gpointer data)
+{
+  CrWindow *self = CR_WINDOW (source);
+  RunSummary *summary = g_task_get_task_data (G_TASK (result));
+  self->summarising--;
+  /* Only the run asked for last is shown; an older answer arriving late is dropped. */
+  if (!self->disposed && summary->run->id == self->wanted_run_id)
+    show_summarised_run (self, summary);
+}
+
+/* Shows stored run @id in the Diagnostics view once its summary is ready. */
+static gboolean
+show_run (CrWindow *self, gint64 id, GError **error)
+{
+  CrRun *run = cr_project_load_run (self->project, id, error);
+  if (run == NULL)
+    return FALSE;
+  RunSummary *data = g_new0 (RunSummary, 1);
+  data->run = run;
+  self->wanted_run_id = run->id;
+  self->summarising++;
+  g_autoptr (GTask) task = g_task_new (self, NULL, summarised, NULL);
+  g_task_set_task_data (task, data, run_summary_free);
+  g_task_run_in_thread (task, summarise_in_thread);
   return TRUE;
 }
 
@@ -669,7 +737,7 @@ finish_run (CrWindow *self)
       g_autoptr (GError) save_error = NULL;
       CrRunStatus status = !ok ? CR_RUN_FAILED : stopped ? CR_RUN_INTERRUPTED : CR_RUN_COMPLETE;
       if (recording_finish (self->recording, self->sampler, status, &save_error))
-        saved = self->recording->run_id;
+        saved = self->recording_run_id = self->recording->run_id;
       else
         cr_window_show_error (self, _("The Run Could Not Be Saved"), save_error);
       g_clear_pointer (&self->recording, recording_free);
@@ -692,14 +760,21 @@ finish_run (CrWindow *self)
       if (self->summary != NULL)
         show_summary (self);
     }
-  if (self->summary == NULL)
+  size_t kept = cr_sampler_get_settings (self->sampler)->n_draws;
+  for (guint c = 0; c < cr_sampler_get_n_chains (self->sampler); c++)
+    {
+      size_t published = cr_chain_get_n_published (cr_sampler_get_chain (self->sampler, c));
+      size_t tune = cr_sampler_get_settings (self->sampler)->n_tune;
+      kept = MIN (kept, published > tune ? published - tune : 0);
+    }
+  if (kept == 0)
     {
       gtk_label_set_text (self->run_heading, _("Stopped during warmup: there are no draws to summarise."));
       return;
     }
   g_autofree char *heading = stopped
-      ? g_strdup_printf (_("Stopped: %zu draws per chain kept so far."), self->summary->n_draws)
-      : g_strdup_printf (_("Done: %zu chains of %zu draws."), self->summary->n_chains, self->summary->n_draws);
+      ? g_strdup_printf (_("Stopped: %zu draws per chain kept so far."), kept)
+      : g_strdup_printf (_("Done: %u chains of %zu draws."), cr_sampler_get_n_chains (self->sampler), kept);
   gtk_label_set_text (self->run_heading, heading);
   show_toast (self, stopped ? _("Stopped; the draws so far are in Diagnostics") : _("Sampling finished; see Diagnostics"));
 }
@@ -744,6 +819,7 @@ release_run (CrWindow *self)
   if (self->sampler != NULL)
     cr_sampler_cancel (self->sampler);
   g_clear_pointer (&self->recording, recording_free); /* an unfinished run is marked interrupted */
+  self->recording_run_id = 0; /* its model goes with the run state below */
   g_clear_pointer (&self->sampler, cr_sampler_free); /* joins the chains' threads */
   g_clear_pointer (&self->summary_names_live, g_strfreev);
   g_clear_pointer (&self->run_tape, cr_tape_free);
@@ -831,6 +907,7 @@ run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   gtk_stack_set_visible_child_name (self->sampling_stack, "progress");
   adw_view_stack_set_visible_child_name (self->stack, "sampling");
   set_running (self, TRUE);
+  cr_sampler_set_background (self->sampler, TRUE);
   cr_sampler_start (self->sampler, 0);
   /* About ten redraws a second: the chains never wait for the interface. */
   self->progress_timer = g_timeout_add (100, progress_tick, self);
@@ -936,6 +1013,13 @@ cr_window_is_sampling (CrWindow *self)
 {
   g_return_val_if_fail (CR_IS_WINDOW (self), FALSE);
   return self->sampler != NULL && self->progress_timer != 0;
+}
+
+gboolean
+cr_window_is_busy (CrWindow *self)
+{
+  g_return_val_if_fail (CR_IS_WINDOW (self), FALSE);
+  return cr_window_is_sampling (self) || self->summarising > 0;
 }
 
 /* Exporting, through the same code as credence-cli. */
@@ -1046,8 +1130,11 @@ static void
 cr_window_dispose (GObject *object)
 {
   CrWindow *self = CR_WINDOW (object);
+  self->disposed = TRUE;
   release_run (self);
   g_clear_pointer (&self->run, cr_run_free);
+  g_clear_pointer (&self->run_shown_model, cr_model_free);
+  g_clear_pointer (&self->run_shown_dataset, cr_dataset_free);
   g_clear_pointer (&self->run_ids, g_array_unref);
   g_clear_pointer (&self->summary, cr_sample_summary_free);
   g_clear_pointer (&self->chain_rows, g_ptr_array_unref);

@@ -37,4 +37,7 @@ gboolean cr_window_export_draws (CrWindow *window, const char *dir, GError **err
 /* Returns: TRUE while chains are running in the background. */
 gboolean cr_window_is_sampling (CrWindow *window);
 
+/* Returns: TRUE while chains run or a run's summary is being computed in the background. */
+gboolean cr_window_is_busy (CrWindow *window);
+
 G_END_DECLS

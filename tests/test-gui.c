@@ -377,9 +377,9 @@ test_menu_actions (Fixture *fixture, gconstpointer data)
 }
 
 static gboolean
-not_sampling (gpointer window)
+not_busy (gpointer window)
 {
-  return !cr_window_is_sampling (CR_WINDOW (window));
+  return !cr_window_is_busy (CR_WINDOW (window));
 }
 
 /* Spins the main loop until the run ends or @seconds pass. */
@@ -387,7 +387,7 @@ static gboolean
 wait_for_run (CrWindow *window, int seconds)
 {
   gint64 deadline = g_get_monotonic_time () + seconds * G_USEC_PER_SEC;
-  while (!not_sampling (window))
+  while (!not_busy (window))
     {
       if (g_get_monotonic_time () > deadline)
         return FALSE;
@@ -491,6 +491,7 @@ test_run_coin (Fixture *fixture, gconstpointer data)
   GtkWindow *again = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
   g_assert_true (again != GTK_WINDOW (window));
   g_assert_true (wait_for (is_mapped, again));
+  g_assert_true (wait_for (not_busy, again));
   const CrSampleSummary *restored = cr_window_get_summary (CR_WINDOW (again));
   g_assert_nonnull (restored);
   g_assert_cmpfloat (restored->summaries[0].mean, ==, mean);

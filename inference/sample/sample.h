@@ -161,6 +161,11 @@ CrSampler *cr_sampler_new_for_tape (const CrTape *tape, const CrSampleSettings *
 void cr_sampler_free (CrSampler *sampler);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrSampler, cr_sampler_free)
 
+/* Runs the chains at a lower scheduling priority (nice 10 on Linux) so that an interface
+ * watching them stays responsive however many chains share the cores; the chains lose nothing
+ * while the interface is idle. Set it before cr_sampler_start (). */
+void cr_sampler_set_background (CrSampler *sampler, gboolean background);
+
 /* Starts every chain in a thread of its own (at most @max_threads at a time; 0: one per chain). */
 void cr_sampler_start (CrSampler *sampler, guint max_threads);
 /* Asks every chain to stop soon; safe from any thread, at any time. */

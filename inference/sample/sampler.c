@@ -1,6 +1,12 @@
 /* sampler.c: chains in threads, and the tape as a density. */
 #include "sample/sample.h"
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+#endif
+
 /* OpenBLAS runs its own threads by default; each chain already has a core. The symbol exists
  * only when OpenBLAS is the CBLAS linked. */
 extern void openblas_set_num_threads (int n) __attribute__ ((weak));
@@ -50,6 +56,7 @@ struct _CrSampler
   gint n_finished;
   GMutex lock;
   GError *error; /* the first failure */
+  gboolean background;
 };
 
 static void
@@ -58,6 +65,12 @@ run_chain (gpointer data, gpointer user_data)
   CrSampler *sampler = user_data;
   CrChain *chain = data;
   GError *error = NULL;
+#ifdef __linux__
+  /* Per thread on Linux: setpriority on a thread id renices that thread only. A failure only
+   * means the chain keeps its priority. */
+  if (sampler->background)
+    (void) setpriority (PRIO_PROCESS, (id_t) syscall (SYS_gettid), 10);
+#endif
   if (!cr_chain_run (chain, &sampler->cancel, &error))
     {
       g_mutex_lock (&sampler->lock);
@@ -107,6 +120,13 @@ cr_sampler_start (CrSampler *sampler, guint max_threads)
                                      FALSE, NULL);
   for (guint c = 0; c < n; c++)
     g_thread_pool_push (sampler->pool, g_ptr_array_index (sampler->chains, c), NULL);
+}
+
+void
+cr_sampler_set_background (CrSampler *sampler, gboolean background)
+{
+  g_return_if_fail (sampler->pool == NULL);
+  sampler->background = background;
 }
 
 void
