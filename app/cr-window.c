@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "cr-code-view.h"
+#include "cr-model-editor.h"
 #include "cr-plot-view.h"
 #include "diag/diag.h"
 #include "recording.h"
@@ -24,7 +25,8 @@ struct _CrWindow
   AdwViewStack *stack;
   AdwStatusPage *data_page;
   GtkStack *model_stack;
-  CrCodeView *code_view;
+  CrModelEditor *model_editor;
+  GtkWidget *run_button;
   GtkSpinButton *chains_spin, *tune_spin, *draws_spin, *target_spin, *depth_spin, *seed_spin;
   GtkStack *sampling_stack, *diagnostics_stack;
   GtkLabel *run_heading;
@@ -64,6 +66,7 @@ struct _CrWindow
 G_DEFINE_FINAL_TYPE (CrWindow, cr_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void load_runs (CrWindow *self, gint64 select_id);
+static void set_running (CrWindow *self, gboolean running);
 
 static void
 show_toast (CrWindow *self, const char *text)
@@ -130,7 +133,8 @@ show_model (CrWindow *self, CrProject *project, GPtrArray *models, GError **erro
   self->dataset_id = info->dataset_id;
   if (info->dataset_id > 0 && (self->dataset = cr_project_load_dataset (project, info->dataset_id, error)) == NULL)
     return FALSE;
-  cr_code_view_set_text (self->code_view, self->model_text);
+  cr_model_editor_set_dataset (self->model_editor, self->dataset);
+  cr_model_editor_set_text (self->model_editor, self->model_text);
   gtk_stack_set_visible_child_name (self->model_stack, "code");
   return TRUE;
 }
@@ -170,7 +174,7 @@ cr_window_open_project (CrWindow *self, const char *path, GError **error)
   show_datasets (self, datasets);
   if (!show_model (self, self->project, models, error))
     return FALSE;
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", self->model_text != NULL && self->sampler == NULL);
+  set_running (self, FALSE);
   load_runs (self, 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", TRUE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", TRUE);
@@ -512,6 +516,28 @@ on_diag_selection (CrWindow *self)
   update_diag_plot (self);
 }
 
+/* The code pane: valid edits are kept in the project at once, as everything else is. */
+static void
+on_model_validated (CrWindow *self, gboolean valid)
+{
+  set_running (self, cr_window_is_sampling (self));
+}
+
+static void
+on_model_changed (CrWindow *self, const char *text)
+{
+  if (self->project == NULL || self->model_name == NULL)
+    return;
+  g_autoptr (GError) error = NULL;
+  if (cr_project_save_model (self->project, self->model_name, text, self->dataset_id, &error) == 0)
+    {
+      cr_window_show_error (self, _("The Model Could Not Be Saved"), error);
+      return;
+    }
+  g_free (self->model_text);
+  self->model_text = g_strdup (text);
+}
+
 /* Running */
 
 static void stop_progress (CrWindow *self);
@@ -519,7 +545,13 @@ static void stop_progress (CrWindow *self);
 static void
 set_running (CrWindow *self, gboolean running)
 {
-  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", !running && self->model_text != NULL);
+  gboolean valid = self->model_text != NULL && cr_model_editor_is_valid (self->model_editor);
+  gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.run", !running && valid);
+  /* A model with errors cannot run: the button says why. */
+  const char *error = self->model_text != NULL ? cr_model_editor_get_first_error (self->model_editor) : NULL;
+  g_autofree char *tooltip = !valid && error != NULL ? g_strdup_printf (_("The model has errors: %s"), error)
+                                                     : g_strdup (_("Sample the model (Ctrl+R)"));
+  gtk_widget_set_tooltip_text (self->run_button, tooltip);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.stop", running);
   GtkWidget *spins[] = { GTK_WIDGET (self->chains_spin), GTK_WIDGET (self->tune_spin), GTK_WIDGET (self->draws_spin),
                          GTK_WIDGET (self->target_spin), GTK_WIDGET (self->depth_spin), GTK_WIDGET (self->seed_spin) };
@@ -1155,6 +1187,7 @@ cr_window_class_init (CrWindowClass *klass)
   object_class->dispose = cr_window_dispose;
 
   g_type_ensure (CR_TYPE_CODE_VIEW);
+  g_type_ensure (CR_TYPE_MODEL_EDITOR);
   g_type_ensure (CR_TYPE_PLOT_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/credence/Credence/ui/cr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrWindow, toast_overlay);
@@ -1162,7 +1195,8 @@ cr_window_class_init (CrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, data_page);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, model_stack);
-  gtk_widget_class_bind_template_child (widget_class, CrWindow, code_view);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, model_editor);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, chains_spin);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, tune_spin);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, draws_spin);
@@ -1198,6 +1232,8 @@ cr_window_init (CrWindow *self)
   gtk_widget_init_template (GTK_WIDGET (self));
   self->chain_rows = g_ptr_array_new ();
   self->run_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
+  g_signal_connect_swapped (self->model_editor, "validated", G_CALLBACK (on_model_validated), self);
+  g_signal_connect_swapped (self->model_editor, "changed", G_CALLBACK (on_model_changed), self);
   g_signal_connect_swapped (self->run_dropdown, "notify::selected", G_CALLBACK (on_run_selected), self);
   g_signal_connect_swapped (self->live_kind_dropdown, "notify::selected", G_CALLBACK (update_live_plot), self);
   g_signal_connect_swapped (self->live_var_dropdown, "notify::selected", G_CALLBACK (update_live_plot), self);
