@@ -35,18 +35,8 @@ wanted (const char *quantity, const char *var)
   return strcmp (quantity, var) == 0 || (strncmp (quantity, var, n) == 0 && quantity[n] == '[');
 }
 
-static int plot_command (int argc, char **argv);
-
 int
 cr_cli_plot (int argc, char **argv)
-{
-  int status = plot_command (argc, argv);
-  cr_plot_release_fonts ();
-  return status;
-}
-
-static int
-plot_command (int argc, char **argv)
 {
   gint64 run_id = 0;
   g_autofree char *kind_name = NULL, *var = NULL, *out = NULL, *theme_name = NULL;

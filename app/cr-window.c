@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "cr-code-view.h"
+#include "cr-data-view.h"
 #include "cr-model-editor.h"
 #include "cr-plot-view.h"
 #include "diag/diag.h"
@@ -23,7 +24,8 @@ struct _CrWindow
   AdwToastOverlay *toast_overlay;
   AdwViewSwitcherTitle *switcher_title;
   AdwViewStack *stack;
-  AdwStatusPage *data_page;
+  CrDataView *data_view;
+  gint64 shown_dataset_id; /* the project's dataset the Data view shows, or 0 */
   GtkStack *model_stack;
   CrModelEditor *model_editor;
   GtkWidget *run_button;
@@ -84,32 +86,17 @@ cr_window_show_error (CrWindow *self, const char *heading, const GError *error)
   gtk_window_present (GTK_WINDOW (dialog));
 }
 
-/* The Data view says what the project holds until the data table exists. */
+/* The Data view shows the model's dataset, or else the project's first. */
 static void
 show_datasets (CrWindow *self, GPtrArray *datasets)
 {
-  g_autoptr (GString) text = g_string_new (
-      _("The data table will be here: every column with its type, its missing values and a "
-        "histogram."));
-  if (datasets == NULL || datasets->len == 0)
-    {
-      g_string_append (text, "\n\n");
-      g_string_append (text, _("This project has no data yet."));
-    }
-  for (guint i = 0; datasets != NULL && i < datasets->len; i++)
-    {
-      const CrDatasetInfo *info = g_ptr_array_index (datasets, i);
-      g_autofree char *rows = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "%zu row", "%zu rows", info->n_rows), info->n_rows);
-      g_autofree char *columns = g_strdup_printf (
-          g_dngettext (GETTEXT_PACKAGE, "%zu column", "%zu columns", info->n_columns),
-          info->n_columns);
-      g_string_append (text, "\n\n");
-      /* Translators: a dataset's name, then "8 rows" and "3 columns". */
-      g_string_append_printf (text, _("This project holds “%s”: %s, %s."), info->name, rows,
-                              columns);
-    }
-  adw_status_page_set_description (self->data_page, text->str);
+  self->shown_dataset_id = self->dataset_id;
+  if (self->shown_dataset_id == 0 && datasets != NULL && datasets->len > 0)
+    self->shown_dataset_id = ((const CrDatasetInfo *) g_ptr_array_index (datasets, 0))->id;
+  CrDataset *dataset = self->shown_dataset_id > 0 && self->project != NULL
+                           ? cr_project_load_dataset (self->project, self->shown_dataset_id, NULL)
+                           : NULL;
+  cr_data_view_set_dataset (self->data_view, dataset);
 }
 
 static gboolean
@@ -171,9 +158,9 @@ cr_window_open_project (CrWindow *self, const char *path, GError **error)
   adw_view_switcher_title_set_title (self->switcher_title, base);
   adw_view_switcher_title_set_subtitle (self->switcher_title, shown_dir);
 
-  show_datasets (self, datasets);
   if (!show_model (self, self->project, models, error))
     return FALSE;
+  show_datasets (self, datasets);
   set_running (self, FALSE);
   load_runs (self, 0);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", TRUE);
@@ -207,7 +194,9 @@ open_response (GtkNativeDialog *chooser, int response, gpointer user_data)
       g_autoptr (GFile) file = gtk_file_chooser_get_file (GTK_FILE_CHOOSER (chooser));
       g_autofree char *path = g_file_get_path (file);
       g_autoptr (GError) error = NULL;
-      if (path != NULL && !cr_window_open_project (self, path, &error))
+      if (path != NULL && (g_str_has_suffix (path, ".csv") || g_str_has_suffix (path, ".tsv")))
+        cr_window_import_csv (self, path, &error);
+      else if (path != NULL && !cr_window_open_project (self, path, &error))
         cr_window_show_error (self, _("The Project Could Not Be Opened"), error);
     }
   g_object_unref (chooser);
@@ -221,6 +210,12 @@ open_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       _("_Cancel"));
   g_autoptr (GtkFileFilter) filter = project_filter ();
   gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), filter);
+  g_autoptr (GtkFileFilter) tables = gtk_file_filter_new ();
+  gtk_file_filter_set_name (tables, _("Data tables (CSV)"));
+  gtk_file_filter_add_pattern (tables, "*.csv");
+  gtk_file_filter_add_pattern (tables, "*.tsv");
+  gtk_file_filter_add_mime_type (tables, "text/csv");
+  gtk_file_chooser_add_filter (GTK_FILE_CHOOSER (chooser), tables);
   g_signal_connect (chooser, "response", G_CALLBACK (open_response), widget);
   gtk_native_dialog_show (GTK_NATIVE_DIALOG (chooser));
 }
@@ -514,6 +509,90 @@ static void
 on_diag_selection (CrWindow *self)
 {
   update_diag_plot (self);
+}
+
+/* Data: a person changes a column's type, or brings a CSV file. */
+
+/* The model sees the project's current data: reload it after a change. */
+static void
+refresh_model_dataset (CrWindow *self)
+{
+  if (self->dataset_id == 0)
+    return;
+  g_clear_pointer (&self->dataset, cr_dataset_free);
+  self->dataset = cr_project_load_dataset (self->project, self->dataset_id, NULL);
+  cr_model_editor_set_dataset (self->model_editor, self->dataset);
+}
+
+static void
+on_dataset_changed (CrWindow *self, CrDataset *dataset)
+{
+  g_autoptr (GError) error = NULL;
+  if (self->project == NULL || self->shown_dataset_id == 0)
+    return;
+  if (!cr_project_replace_dataset (self->project, self->shown_dataset_id, dataset, &error))
+    {
+      cr_window_show_error (self, _("The Data Could Not Be Saved"), error);
+      return;
+    }
+  if (self->shown_dataset_id == self->dataset_id)
+    refresh_model_dataset (self);
+}
+
+gboolean
+cr_window_import_csv (CrWindow *self, const char *path, GError **error)
+{
+  g_autoptr (GError) read_error = NULL;
+  g_autoptr (CrDataset) dataset = cr_dataset_read_csv (path, &read_error);
+  adw_view_stack_set_visible_child_name (self->stack, "data");
+  if (dataset == NULL)
+    {
+      /* The data already shown stays; the message says where the file went wrong. */
+      cr_data_view_show_error (self->data_view, read_error);
+      g_propagate_error (error, g_steal_pointer (&read_error));
+      return FALSE;
+    }
+  if (self->project == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Open or create a project first: data lives in a project"));
+      return FALSE;
+    }
+  /* A table of the same name replaces the project's; a new name adds one. */
+  gint64 id = 0;
+  g_autoptr (GPtrArray) datasets = cr_project_list_datasets (self->project, error);
+  if (datasets == NULL)
+    return FALSE;
+  for (guint i = 0; i < datasets->len; i++)
+    if (strcmp (((const CrDatasetInfo *) g_ptr_array_index (datasets, i))->name, cr_dataset_get_name (dataset)) == 0)
+      id = ((const CrDatasetInfo *) g_ptr_array_index (datasets, i))->id;
+  if (id > 0 ? !cr_project_replace_dataset (self->project, id, dataset, error)
+             : (id = cr_project_add_dataset (self->project, dataset, path, error)) == 0)
+    return FALSE;
+  /* A model without data takes this table. */
+  if (self->model_text != NULL && self->dataset_id == 0
+      && cr_project_save_model (self->project, self->model_name, self->model_text, id, NULL) > 0)
+    self->dataset_id = id;
+  if (id == self->dataset_id)
+    refresh_model_dataset (self);
+  self->shown_dataset_id = id;
+  cr_data_view_set_dataset (self->data_view, g_steal_pointer (&dataset));
+  return TRUE;
+}
+
+/* A file dropped on the window: a project opens, a CSV table comes in. */
+static gboolean
+on_drop (GtkDropTarget *target, const GValue *value, double x, double y, gpointer data)
+{
+  CrWindow *self = CR_WINDOW (data);
+  g_autofree char *path = g_file_get_path (g_value_get_object (value));
+  if (path == NULL)
+    return FALSE;
+  g_autoptr (GError) error = NULL;
+  if (g_str_has_suffix (path, ".csv") || g_str_has_suffix (path, ".CSV") || g_str_has_suffix (path, ".tsv"))
+    cr_window_import_csv (self, path, &error);
+  else if (!cr_window_open_project (self, path, &error))
+    cr_window_show_error (self, _("The Project Could Not Be Opened"), error);
+  return TRUE;
 }
 
 /* The code pane: valid edits are kept in the project at once, as everything else is. */
@@ -1188,12 +1267,13 @@ cr_window_class_init (CrWindowClass *klass)
 
   g_type_ensure (CR_TYPE_CODE_VIEW);
   g_type_ensure (CR_TYPE_MODEL_EDITOR);
+  g_type_ensure (CR_TYPE_DATA_VIEW);
   g_type_ensure (CR_TYPE_PLOT_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/credence/Credence/ui/cr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, switcher_title);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, stack);
-  gtk_widget_class_bind_template_child (widget_class, CrWindow, data_page);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, data_view);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, model_stack);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, model_editor);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, run_button);
@@ -1233,6 +1313,10 @@ cr_window_init (CrWindow *self)
   self->chain_rows = g_ptr_array_new ();
   self->run_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_signal_connect_swapped (self->model_editor, "validated", G_CALLBACK (on_model_validated), self);
+  g_signal_connect_swapped (self->data_view, "dataset-changed", G_CALLBACK (on_dataset_changed), self);
+  GtkDropTarget *drop = gtk_drop_target_new (G_TYPE_FILE, GDK_ACTION_COPY);
+  g_signal_connect (drop, "drop", G_CALLBACK (on_drop), self);
+  gtk_widget_add_controller (GTK_WIDGET (self), GTK_EVENT_CONTROLLER (drop));
   g_signal_connect_swapped (self->model_editor, "changed", G_CALLBACK (on_model_changed), self);
   g_signal_connect_swapped (self->run_dropdown, "notify::selected", G_CALLBACK (on_run_selected), self);
   g_signal_connect_swapped (self->live_kind_dropdown, "notify::selected", G_CALLBACK (update_live_plot), self);
@@ -1243,7 +1327,7 @@ cr_window_init (CrWindow *self)
   /* A fresh seed per window, shown and editable, so a run can be repeated exactly. */
   gtk_spin_button_set_value (self->seed_spin, g_random_int_range (0, G_MAXINT32));
   set_running (self, FALSE);
-  show_datasets (self, NULL);
+  cr_data_view_set_dataset (self->data_view, NULL);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save", FALSE);
   gtk_widget_action_set_enabled (GTK_WIDGET (self), "win.save-as", FALSE);
 }

@@ -27,6 +27,11 @@ const char *cr_window_get_project_path (CrWindow *window);
 /* Returns: (transfer none) the summary of the last finished run, or NULL. */
 const CrSampleSummary *cr_window_get_summary (CrWindow *window);
 
+/* Brings the CSV file at @path into the project (replacing a table of the same name) and shows
+ * it in the Data view, as Open and dropping a file do. A file that cannot be read is shown as an
+ * error in the Data view, which keeps the data it showed. */
+gboolean cr_window_import_csv (CrWindow *window, const char *path, GError **error);
+
 /* Export what the window shows, as the menu's Export items do: the plot on show (the suffix of
  * @path picks PNG, SVG or PDF), the summary as CSV, or the run's draws as CmdStan CSV files
  * into the folder @dir. FALSE with @error when there is nothing to export or the write fails. */

@@ -130,6 +130,28 @@ test_round_trip (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (text, ==, "mu ~ Normal(0, 2)\n");
 }
 
+/* A dataset replaced (a column's type changed) reads back as the new one, under its id. */
+static void
+test_replace_dataset (Fixture *fixture, gconstpointer data)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (CrDataset) schools = make_schools ();
+  g_autoptr (CrProject) project = cr_project_create (fixture->path, &error);
+  gint64 id = cr_project_add_dataset (project, schools, NULL, &error);
+  g_assert_no_error (error);
+  g_autoptr (CrDataset) changed = cr_dataset_new ("schools");
+  const double counts[] = { 2, 0, 1, 0, 2, 1 };
+  const char *const levels[] = { "1", "2", "3", NULL };
+  g_assert_true (cr_dataset_add_column (changed, "count", CR_COLUMN_CATEGORICAL, counts, 6, levels, NULL));
+  g_assert_true (cr_project_replace_dataset (project, id, changed, &error));
+  g_assert_no_error (error);
+  g_autoptr (CrDataset) loaded = cr_project_load_dataset (project, id, &error);
+  g_assert_no_error (error);
+  assert_same_dataset (changed, loaded);
+  g_assert_false (cr_project_replace_dataset (project, id + 1, changed, &error));
+  g_assert_error (error, CR_STORE_ERROR, CR_STORE_ERROR_NOT_FOUND);
+}
+
 static void
 test_missing_ids (Fixture *fixture, gconstpointer data)
 {
@@ -1269,6 +1291,7 @@ main (int argc, char **argv)
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   ADD ("/store/round-trip", test_round_trip);
   ADD ("/store/missing-ids", test_missing_ids);
+  ADD ("/store/replace-dataset", test_replace_dataset);
   ADD ("/store/duplicate-dataset", test_duplicate_dataset);
   ADD ("/store/create/refuses-existing", test_create_refuses_existing);
   ADD ("/store/open/refuses-text-file", test_refuses_text_file);

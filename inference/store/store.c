@@ -433,6 +433,45 @@ levels_from_json (const char *json, GError **error)
   return g_strv_builder_end (builder);
 }
 
+/* Writes @dataset's columns under dataset @id, inside the caller's transaction. */
+static gboolean
+insert_columns (CrProject *project, gint64 id, const CrDataset *dataset, GError **error)
+{
+  size_t n_rows = cr_dataset_get_n_rows (dataset);
+  sqlite3_stmt *stmt = cr_store_prepare (project, "INSERT INTO dataset_columns "
+                                                  "(dataset_id, position, name, type, levels, n_missing, cells) "
+                                                  "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+                                         error);
+  if (stmt == NULL)
+    return FALSE;
+  for (size_t j = 0; j < cr_dataset_get_n_columns (dataset); j++)
+    {
+      const CrColumn *column = cr_dataset_get_column (dataset, j);
+      g_autofree void *blob = cr_store_blob_from_doubles (column->values, n_rows);
+      g_autofree char *levels = column->type == CR_COLUMN_CATEGORICAL ? levels_to_json (column) : NULL;
+      sqlite3_reset (stmt);
+      sqlite3_bind_int64 (stmt, 1, id);
+      sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) j);
+      sqlite3_bind_text (stmt, 3, column->name, -1, SQLITE_TRANSIENT);
+      sqlite3_bind_text (stmt, 4, cr_column_type_to_string (column->type), -1, SQLITE_STATIC);
+      if (levels != NULL)
+        sqlite3_bind_text (stmt, 5, levels, -1, SQLITE_TRANSIENT);
+      else
+        sqlite3_bind_null (stmt, 5);
+      sqlite3_bind_int64 (stmt, 6, (sqlite3_int64) column->n_missing);
+      sqlite3_bind_blob64 (stmt, 7, blob, n_rows * sizeof (double), SQLITE_TRANSIENT);
+      if (sqlite3_step (stmt) != SQLITE_DONE)
+        {
+          cr_store_set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
+                                     "cannot store the dataset");
+          sqlite3_finalize (stmt);
+          return FALSE;
+        }
+    }
+  sqlite3_finalize (stmt);
+  return TRUE;
+}
+
 gint64
 cr_project_add_dataset (CrProject *project,
                         const CrDataset *dataset,
@@ -476,37 +515,8 @@ cr_project_add_dataset (CrProject *project,
     }
   id = sqlite3_last_insert_rowid (project->db);
 
-  stmt = cr_store_prepare (project, "INSERT INTO dataset_columns "
-                                    "(dataset_id, position, name, type, levels, n_missing, cells) "
-                                    "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
-                           error);
-  if (stmt == NULL)
+  if (!insert_columns (project, id, dataset, error))
     goto fail;
-  for (size_t j = 0; j < cr_dataset_get_n_columns (dataset); j++)
-    {
-      const CrColumn *column = cr_dataset_get_column (dataset, j);
-      g_autofree void *blob = cr_store_blob_from_doubles (column->values, n_rows);
-      g_autofree char *levels = column->type == CR_COLUMN_CATEGORICAL ? levels_to_json (column) : NULL;
-      sqlite3_reset (stmt);
-      sqlite3_bind_int64 (stmt, 1, id);
-      sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) j);
-      sqlite3_bind_text (stmt, 3, column->name, -1, SQLITE_TRANSIENT);
-      sqlite3_bind_text (stmt, 4, cr_column_type_to_string (column->type), -1, SQLITE_STATIC);
-      if (levels != NULL)
-        sqlite3_bind_text (stmt, 5, levels, -1, SQLITE_TRANSIENT);
-      else
-        sqlite3_bind_null (stmt, 5);
-      sqlite3_bind_int64 (stmt, 6, (sqlite3_int64) column->n_missing);
-      sqlite3_bind_blob64 (stmt, 7, blob, n_rows * sizeof (double), SQLITE_TRANSIENT);
-      if (sqlite3_step (stmt) != SQLITE_DONE)
-        {
-          cr_store_set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
-                                     "cannot store the dataset");
-          sqlite3_finalize (stmt);
-          goto fail;
-        }
-    }
-  sqlite3_finalize (stmt);
   if (!cr_store_exec (project, "COMMIT", error))
     goto fail;
   return id;
@@ -514,6 +524,47 @@ cr_project_add_dataset (CrProject *project,
 fail:
   cr_store_exec (project, "ROLLBACK", NULL);
   return 0;
+}
+
+gboolean
+cr_project_replace_dataset (CrProject *project, gint64 id, const CrDataset *dataset, GError **error)
+{
+  g_return_val_if_fail (project != NULL, FALSE);
+  g_return_val_if_fail (dataset != NULL, FALSE);
+
+  if (!cr_store_exec (project, "BEGIN IMMEDIATE", error))
+    return FALSE;
+  sqlite3_stmt *stmt = cr_store_prepare (project, "UPDATE datasets SET n_rows = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, id);
+  sqlite3_bind_int64 (stmt, 2, (sqlite3_int64) cr_dataset_get_n_rows (dataset));
+  int rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE || sqlite3_changes (project->db) != 1)
+    {
+      g_set_error (error, CR_STORE_ERROR, CR_STORE_ERROR_NOT_FOUND, "%s: there is no dataset %" G_GINT64_FORMAT,
+                   project->path, id);
+      goto fail;
+    }
+  stmt = cr_store_prepare (project, "DELETE FROM dataset_columns WHERE dataset_id = ?1", error);
+  if (stmt == NULL)
+    goto fail;
+  sqlite3_bind_int64 (stmt, 1, id);
+  rc = sqlite3_step (stmt);
+  sqlite3_finalize (stmt);
+  if (rc != SQLITE_DONE || !insert_columns (project, id, dataset, error)
+      || !cr_store_exec (project, "COMMIT", error))
+    {
+      if (rc != SQLITE_DONE)
+        cr_store_set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path, "cannot store the dataset");
+      goto fail;
+    }
+  return TRUE;
+
+fail:
+  cr_store_exec (project, "ROLLBACK", NULL);
+  return FALSE;
 }
 
 CrDataset *

@@ -86,6 +86,10 @@ gint64 cr_project_add_dataset (CrProject *project,
                                const char *source,
                                GError **error);
 
+/* Replaces the columns and rows of dataset @id by @dataset's (its name stays), in one
+ * transaction: a column whose type a person changed, say. Returns: FALSE with @error set. */
+gboolean cr_project_replace_dataset (CrProject *project, gint64 id, const CrDataset *dataset, GError **error);
+
 /* Returns: (transfer full) the dataset with @id, or NULL with @error set. */
 CrDataset *cr_project_load_dataset (CrProject *project, gint64 id, GError **error);
 

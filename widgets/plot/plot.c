@@ -1,8 +1,6 @@
 /* plot.c: the plot kinds by name, the dispatcher, and writing plots to PNG, SVG and PDF. */
 #include "plot-private.h"
 
-#include <dlfcn.h>
-#include <pango/pangocairo.h>
 
 #include <cairo-pdf.h>
 #include <cairo-svg.h>
@@ -197,14 +195,3 @@ cr_plot_save (const char *path,
   return ok;
 }
 
-void
-cr_plot_release_fonts (void)
-{
-  /* FcFini is looked up at run time: fontconfig is loaded (by Pango) but not linked, as the
-   * plot layer links Cairo, Pango and GLib only. */
-  pango_cairo_font_map_set_default (NULL);
-  cairo_debug_reset_static_data ();
-  void (*fc_fini) (void) = (void (*) (void)) dlsym (RTLD_DEFAULT, "FcFini");
-  if (fc_fini != NULL)
-    fc_fini ();
-}

@@ -407,9 +407,4 @@ gboolean cr_plot_save (const char *path,
                        gconstpointer input,
                        GError **error);
 
-/* Drops the process-wide font state of Pango, Cairo and fontconfig, so that LeakSanitizer
- * reports only real leaks. Call it once, at exit, after the last plot; nothing may draw text
- * after it. */
-void cr_plot_release_fonts (void);
-
 G_END_DECLS
