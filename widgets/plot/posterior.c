@@ -123,8 +123,15 @@ draw_panel (CrCanvas *canvas,
       g_autofree char *lower_text = cr_plot_format_number (lower, SIGNIFICANT);
       g_autofree char *upper_text = cr_plot_format_number (upper, SIGNIFICANT);
       double label_y = bar_y + 4;
-      cr_canvas_text (canvas, lower_text, x_lower, label_y, 0.5, 0, 1.0, canvas->foreground);
-      cr_canvas_text (canvas, upper_text, x_upper, label_y, 0.5, 0, 1.0, canvas->foreground);
+      /* Centred under its bound, unless that would run off the panel: near an edge a label
+       * is aligned inward (a scale's lower bound sits at 0, the left edge). */
+      const double edge = 40.0;
+      double lower_align = x_lower - panel.area.x < edge ? 0.0 : 0.5;
+      double upper_align = panel.area.x + panel.area.width - x_upper < edge ? 1.0 : 0.5;
+      cr_canvas_text (canvas, lower_text, MAX (x_lower, panel.area.x), label_y, lower_align, 0, 1.0,
+                      canvas->foreground);
+      cr_canvas_text (canvas, upper_text, MIN (x_upper, panel.area.x + panel.area.width), label_y,
+                      upper_align, 0, 1.0, canvas->foreground);
       cr_canvas_text (canvas, label, 0.5 * (x_lower + x_upper), bar_y - 4, 0.5, 1.0, 1.0,
                       canvas->foreground);
     }
