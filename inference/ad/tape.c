@@ -752,27 +752,6 @@ eval_logp (const CrTape *tape, CrWorkspace *w, const Op *op, const Mode *mode)
   return total;
 }
 
-static double
-binary_value (CrBinaryOp op, double a, double b)
-{
-  switch (op)
-    {
-    case CR_BINARY_ADD:
-      return a + b;
-    case CR_BINARY_SUBTRACT:
-      return a - b;
-    case CR_BINARY_MULTIPLY:
-      return a * b;
-    case CR_BINARY_DIVIDE:
-      return a / b;
-    case CR_BINARY_POWER:
-      return pow (a, b);
-    case CR_BINARY_MATMUL:
-      break;
-    }
-  return NAN;
-}
-
 /* Runs every operation forward. Likelihood terms are sinks, so their adjoints (d lp / d input,
  * with d lp / d term = 1) are added here, before the reverse sweep needs them. */
 static double
@@ -822,7 +801,7 @@ forward (const CrTape *tape, CrWorkspace *w, const double *theta, const Mode *mo
               break;
             default:
               for (size_t i = 0; i < op->n; i++)
-                out[i] = binary_value (op->op, a[i * sa], b[i * sb]);
+                out[i] = cr_binary_apply (op->op, a[i * sa], b[i * sb]);
               break;
             }
           break;

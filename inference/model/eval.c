@@ -7,27 +7,6 @@
 
 static double *eval (GHashTable *infos, GHashTable *nodes, const CrExpr *expr, CrShape *shape);
 
-static double
-binary (CrBinaryOp op, double a, double b)
-{
-  switch (op)
-    {
-    case CR_BINARY_ADD:
-      return a + b;
-    case CR_BINARY_SUBTRACT:
-      return a - b;
-    case CR_BINARY_MULTIPLY:
-      return a * b;
-    case CR_BINARY_DIVIDE:
-      return a / b;
-    case CR_BINARY_POWER:
-      return pow (a, b);
-    case CR_BINARY_MATMUL:
-      break;
-    }
-  g_return_val_if_reached (NAN);
-}
-
 static double *
 eval_elementwise (CrBinaryOp op, const double *a, CrShape sa, const double *b, CrShape sb, CrShape *shape)
 {
@@ -36,7 +15,7 @@ eval_elementwise (CrBinaryOp op, const double *a, CrShape sa, const double *b, C
   size_t step_a = sa.rank == 0 ? 0 : 1, step_b = sb.rank == 0 ? 0 : 1;
   double *out = g_new (double, MAX (n, 1));
   for (size_t i = 0; i < n; i++)
-    out[i] = binary (op, a[i * step_a], b[i * step_b]);
+    out[i] = cr_binary_apply (op, a[i * step_a], b[i * step_b]);
   return out;
 }
 

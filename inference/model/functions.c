@@ -138,3 +138,24 @@ cr_function_derivative (CrFunction function, double x, double fx)
     }
   g_return_val_if_reached (NAN);
 }
+
+double
+cr_binary_apply (CrBinaryOp op, double a, double b)
+{
+  switch (op)
+    {
+    case CR_BINARY_ADD:
+      return a + b;
+    case CR_BINARY_SUBTRACT:
+      return a - b;
+    case CR_BINARY_MULTIPLY:
+      return a * b;
+    case CR_BINARY_DIVIDE:
+      return a / b;
+    case CR_BINARY_POWER:
+      return pow (a, b);
+    case CR_BINARY_MATMUL:
+      break;
+    }
+  return NAN;
+}

@@ -230,6 +230,9 @@ typedef enum
   CR_FUNCTION_STACK, /* data columns side by side: an N x K matrix (data statements only) */
 } CrFunction;
 
+/* Returns: @a @op @b for the elementwise operators (not MATMUL, which is NAN here). */
+double cr_binary_apply (CrBinaryOp op, double a, double b);
+
 /* Returns: TRUE and sets @function when @name is a function of the language. */
 gboolean cr_function_lookup (const char *name, CrFunction *function);
 /* For the one-argument elementwise functions: f(x), and f'(x) given fx = f(x). */
