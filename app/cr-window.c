@@ -69,6 +69,7 @@ G_DEFINE_FINAL_TYPE (CrWindow, cr_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void load_runs (CrWindow *self, gint64 select_id);
 static void set_running (CrWindow *self, gboolean running);
+static size_t row_index (gpointer item);
 
 static void
 show_toast (CrWindow *self, const char *text)
@@ -445,7 +446,8 @@ update_diag_plot (CrWindow *self)
   size_t n = cr_run_get_n_common_draws (run), n_chains = run->n_chains;
   CrPlotKind kind = diag_kinds[MIN (gtk_drop_down_get_selected (self->diag_kind_dropdown), G_N_ELEMENTS (diag_kinds) - 1)];
   GtkSelectionModel *selection = gtk_column_view_get_model (self->summary_view);
-  guint j = selection != NULL ? gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (selection)) : GTK_INVALID_LIST_POSITION;
+  gpointer item = selection != NULL ? gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection)) : NULL;
+  guint j = item != NULL ? (guint) row_index (item) : GTK_INVALID_LIST_POSITION;
   if (n < 4 || j == GTK_INVALID_LIST_POSITION || j >= run->n_values)
     {
       cr_plot_view_set_input (self->diag_plot, kind, NULL, NULL, _("Select a row to see its plots."));
@@ -705,7 +707,11 @@ show_summary (CrWindow *self)
       g_snprintf (index, sizeof index, "%zu", j);
       gtk_string_list_append (rows, index);
     }
-  g_autoptr (GtkSingleSelection) selection = gtk_single_selection_new (G_LIST_MODEL (g_steal_pointer (&rows)));
+  /* Sorted by the column the person clicks, through the column view's sorter. */
+  GtkSorter *sorter = gtk_column_view_get_sorter (self->summary_view);
+  GtkSortListModel *sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_steal_pointer (&rows)),
+                                                      sorter != NULL ? g_object_ref (sorter) : NULL);
+  g_autoptr (GtkSingleSelection) selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
   g_signal_connect_swapped (selection, "selection-changed", G_CALLBACK (on_diag_selection), self);
   gtk_column_view_set_model (self->summary_view, GTK_SELECTION_MODEL (selection));
   gtk_stack_set_visible_child_name (self->diagnostics_stack, "summary");
@@ -1063,36 +1069,100 @@ factory_window (GtkSignalListItemFactory *factory)
   return g_object_get_data (G_OBJECT (factory), "cr-window");
 }
 
+/* A table row holds the index of its quantity in the summary. */
+static size_t
+row_index (gpointer item)
+{
+  return (size_t) g_ascii_strtoull (gtk_string_object_get_string (GTK_STRING_OBJECT (item)), NULL, 10);
+}
+
+static double
+summary_value (CrWindow *self, size_t j, SummaryColumn column)
+{
+  const CrDiagSummary *s = &self->summary->summaries[j];
+  switch (column)
+    {
+    case COLUMN_MEAN:
+      return s->mean;
+    case COLUMN_SD:
+      return s->sd;
+    case COLUMN_HDI_LOWER:
+      return s->hdi_lower;
+    case COLUMN_HDI_UPPER:
+      return s->hdi_upper;
+    case COLUMN_MCSE_MEAN:
+      return s->mcse_mean;
+    case COLUMN_MCSE_SD:
+      return s->mcse_sd;
+    case COLUMN_ESS_BULK:
+      return s->ess_bulk;
+    case COLUMN_ESS_TAIL:
+      return s->ess_tail;
+    case COLUMN_R_HAT:
+      return s->r_hat;
+    case COLUMN_NAME:
+      break;
+    }
+  return NAN;
+}
+
+/* A quantity's own verdict, with the thresholds of diag/verdict.h. */
+static CrVerdictLevel
+row_level (CrWindow *self, size_t j)
+{
+  const CrDiagSummary *s = &self->summary->summaries[j];
+  if (s->r_hat > 1.05)
+    return CR_VERDICT_STOP;
+  if (s->r_hat > 1.01 || fmin (s->ess_bulk, s->ess_tail) < 100.0 * (double) self->summary->n_chains)
+    return CR_VERDICT_WARN;
+  return CR_VERDICT_OK;
+}
+
 static void
 bind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
 {
   CrWindow *self = factory_window (factory);
-  GtkStringObject *row = gtk_list_item_get_item (item);
-  size_t j = (size_t) g_ascii_strtoull (gtk_string_object_get_string (row), NULL, 10);
+  size_t j = row_index (gtk_list_item_get_item (item));
   GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
   if (self->summary == NULL || j >= self->summary->n_quantities)
     return;
-  const CrDiagSummary *s = &self->summary->summaries[j];
   SummaryColumn column = GPOINTER_TO_INT (data);
+  /* The whole row takes its verdict's colour: a reader sees at once which quantities failed. */
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
+  gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
+  CrVerdictLevel level = row_level (self, j);
+  if (level != CR_VERDICT_OK)
+    gtk_widget_add_css_class (GTK_WIDGET (label), level == CR_VERDICT_STOP ? "error" : "warning");
   if (column == COLUMN_NAME)
     {
       gtk_label_set_text (label, self->summary->names[j]);
       return;
     }
-  double value = column == COLUMN_MEAN ? s->mean : column == COLUMN_SD ? s->sd
-                 : column == COLUMN_HDI_LOWER ? s->hdi_lower : column == COLUMN_HDI_UPPER ? s->hdi_upper
-                 : column == COLUMN_MCSE_MEAN ? s->mcse_mean : column == COLUMN_MCSE_SD ? s->mcse_sd
-                 : column == COLUMN_ESS_BULK ? s->ess_bulk : column == COLUMN_ESS_TAIL ? s->ess_tail : s->r_hat;
+  double value = summary_value (self, j, column);
   int decimals = column == COLUMN_ESS_BULK || column == COLUMN_ESS_TAIL ? 0 : column == COLUMN_R_HAT ? 2 : 3;
   g_autofree char *text = !isfinite (value) ? g_strdup ("—") : g_strdup_printf ("%.*f", decimals, value);
   gtk_label_set_text (label, text);
-  /* R-hat above 1.01 is flagged where it is read. */
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
-  if (column == COLUMN_R_HAT && value > 1.05)
-    gtk_widget_add_css_class (GTK_WIDGET (label), "error");
-  else if (column == COLUMN_R_HAT && value > 1.01)
-    gtk_widget_add_css_class (GTK_WIDGET (label), "warning");
+}
+
+typedef struct
+{
+  CrWindow *window;
+  SummaryColumn column;
+} ColumnKey;
+
+/* Sorting by a column: numbers in order, quantities that could not be computed last; by name,
+ * in the order of the model (the summary's order). */
+static int
+compare_rows (gconstpointer a, gconstpointer b, gpointer data)
+{
+  const ColumnKey *key = data;
+  size_t i = row_index ((gpointer) a), j = row_index ((gpointer) b);
+  if (key->column == COLUMN_NAME || key->window->summary == NULL)
+    return i < j ? -1 : i > j;
+  double x = summary_value (key->window, i, key->column), y = summary_value (key->window, j, key->column);
+  if (isnan (x) || isnan (y))
+    return isnan (x) - isnan (y);
+  return x < y ? -1 : x > y;
 }
 
 static void
@@ -1107,6 +1177,10 @@ add_summary_columns (CrWindow *self)
       g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (c));
       g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (c));
       GtkColumnViewColumn *column = gtk_column_view_column_new (titles[c], factory);
+      ColumnKey *key = g_new (ColumnKey, 1);
+      *key = (ColumnKey){ self, (SummaryColumn) c };
+      g_autoptr (GtkCustomSorter) sorter = gtk_custom_sorter_new (compare_rows, key, g_free);
+      gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
       gtk_column_view_append_column (self->summary_view, column);
       g_object_unref (column);
     }

@@ -529,6 +529,24 @@ test_stop_keeps_draws (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (summary->n_draws, >, 0);
   g_assert_cmpuint (summary->n_draws, <, 1000000);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (template_child (window, "run_heading"))), "Stopped"));
+  /* The table sorts by a column when asked, as clicking its header does. */
+  GtkColumnView *table = GTK_COLUMN_VIEW (template_child (window, "summary_view"));
+  GListModel *columns = gtk_column_view_get_columns (table);
+  g_autoptr (GtkColumnViewColumn) mean_column = g_list_model_get_item (columns, 1);
+  g_assert_cmpstr (gtk_column_view_column_get_title (mean_column), ==, "mean");
+  gtk_column_view_sort_by_column (table, mean_column, GTK_SORT_ASCENDING);
+  settle ();
+  GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (table));
+  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, summary->n_quantities);
+  double previous = -INFINITY;
+  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+    {
+      g_autoptr (GtkStringObject) row = g_list_model_get_item (rows, i);
+      size_t j = (size_t) g_ascii_strtoull (gtk_string_object_get_string (row), NULL, 10);
+      g_assert_cmpfloat (summary->summaries[j].mean, >=, previous);
+      previous = summary->summaries[j].mean;
+    }
+
   /* The project keeps it, marked interrupted, with the draws made. */
   g_autoptr (CrProject) project = cr_project_open (cr_window_get_project_path (window), NULL);
   g_autoptr (CrRun) run = cr_project_load_run (project, 0, NULL);
