@@ -10,60 +10,13 @@
 #include "cr-plot-view.h"
 #include "cr-window.h"
 #include "data/data.h"
+#include "gui-util.h"
 #include "store/store.h"
 
 #include <glib/gstdio.h>
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <string.h>
-
-/* Spins the main loop until @done returns TRUE or five seconds pass. */
-static gboolean
-wait_for (gboolean (*done) (gpointer), gpointer data)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return TRUE;
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (widget));
-}
-
-/* Lets pending layout and drawing happen. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 50; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
-
-static GtkWidget *
-find_descendant (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
 
 /* The first button under @root showing @icon_name, or labelled @label. */
 static GtkWidget *
@@ -89,25 +42,6 @@ template_child (CrWindow *window, const char *name)
   GObject *child = gtk_widget_get_template_child (GTK_WIDGET (window), CR_TYPE_WINDOW, name);
   g_assert_nonnull (child);
   return child;
-}
-
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("CREDENCE_SCREENSHOT_DIR");
-  if (dir == NULL)
-    return;
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
-                                                                &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
 }
 
 /* One application per process, as in the real program; each test closes its windows. */
@@ -138,7 +72,7 @@ fixture_tear_down (Fixture *fixture, gconstpointer data)
       g_autoptr (GtkWindow) window = g_list_model_get_item (toplevels, 0);
       gtk_window_destroy (window);
     }
-  settle ();
+  gui_settle (50);
   g_autofree char *command = g_strdup_printf ("rm -rf '%s'", fixture->dir);
   g_assert_cmpint (system (command), ==, 0);
   g_free (fixture->dir);
@@ -151,8 +85,8 @@ activate (Fixture *fixture)
   g_application_activate (G_APPLICATION (fixture->app));
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
   g_assert_true (CR_IS_WINDOW (window));
-  g_assert_true (wait_for (is_mapped, window));
-  settle ();
+  g_assert_true (gui_wait_for (gui_is_mapped, window, GUI_TIMEOUT_US));
+  gui_settle (50);
   return CR_WINDOW (window);
 }
 
@@ -165,7 +99,7 @@ test_window_views (Fixture *fixture, gconstpointer data)
   g_assert_true (ADW_IS_APPLICATION_WINDOW (window));
 
   /* A header bar with Open, Save, Run, Stop and the primary menu. */
-  GtkWidget *header = find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
+  GtkWidget *header = gui_find_descendant (GTK_WIDGET (window), ADW_TYPE_HEADER_BAR);
   g_assert_nonnull (header);
   GtkWidget *open = find_button (header, "document-open-symbolic", NULL);
   GtkWidget *save = find_button (header, "document-save-symbolic", NULL);
@@ -182,7 +116,7 @@ test_window_views (Fixture *fixture, gconstpointer data)
   /* A model is open: it can be run; nothing runs yet, so there is nothing to stop. */
   g_assert_true (gtk_widget_is_sensitive (run));
   g_assert_false (gtk_widget_is_sensitive (stop));
-  GtkMenuButton *menu_button = GTK_MENU_BUTTON (find_descendant (header, GTK_TYPE_MENU_BUTTON));
+  GtkMenuButton *menu_button = GTK_MENU_BUTTON (gui_find_descendant (header, GTK_TYPE_MENU_BUTTON));
   g_assert_nonnull (menu_button);
   GMenuModel *menu = gtk_menu_button_get_menu_model (menu_button);
   g_assert_nonnull (menu);
@@ -211,10 +145,10 @@ test_window_views (Fixture *fixture, gconstpointer data)
       g_assert_nonnull (adw_view_stack_page_get_title (page));
       g_assert_nonnull (adw_view_stack_page_get_icon_name (page));
       adw_view_stack_set_visible_child_name (stack, view_names[i]);
-      settle ();
+      gui_settle (50);
       g_assert_true (gtk_widget_get_mapped (child));
     }
-  g_assert_nonnull (find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER));
+  g_assert_nonnull (gui_find_descendant (GTK_WIDGET (window), ADW_TYPE_VIEW_SWITCHER));
 }
 
 static void
@@ -236,7 +170,7 @@ test_opens_example (Fixture *fixture, gconstpointer data)
 
   AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, "stack"));
   adw_view_stack_set_visible_child_name (stack, "model");
-  settle ();
+  gui_settle (50);
   CrModelEditor *editor = CR_MODEL_EDITOR (template_child (window, "model_editor"));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (editor)));
   g_autofree char *text = cr_model_editor_get_text (editor);
@@ -248,11 +182,11 @@ test_opens_example (Fixture *fixture, gconstpointer data)
       GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (code))));
   g_assert_nonnull (language);
   g_assert_cmpstr (gtk_source_language_get_id (language), ==, "crm");
-  save_screenshot (GTK_WIDGET (window), "model-light.png");
+  gui_save_screenshot (GTK_WIDGET (window), "model-light.png");
 
   adw_view_stack_set_visible_child_name (stack, "data");
-  settle ();
-  save_screenshot (GTK_WIDGET (window), "data-light.png");
+  gui_settle (50);
+  gui_save_screenshot (GTK_WIDGET (window), "data-light.png");
 
   /* A second start opens the same file: the user's copy is never recreated. */
   g_autofree char *first = g_strdup (path);
@@ -275,18 +209,18 @@ test_dark_style (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (adw_style_manager_get_color_scheme (style), ==, ADW_COLOR_SCHEME_DEFAULT);
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  settle ();
+  gui_settle (50);
   g_assert_true (adw_style_manager_get_dark (style));
   g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==, "Adwaita-dark");
   adw_view_stack_set_visible_child_name (stack, "model");
-  settle ();
-  save_screenshot (GTK_WIDGET (window), "model-dark.png");
+  gui_settle (50);
+  gui_save_screenshot (GTK_WIDGET (window), "model-dark.png");
   adw_view_stack_set_visible_child_name (stack, "sampling");
-  settle ();
-  save_screenshot (GTK_WIDGET (window), "sampling-dark.png");
+  gui_settle (50);
+  gui_save_screenshot (GTK_WIDGET (window), "sampling-dark.png");
 
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-  settle ();
+  gui_settle (50);
   g_assert_cmpstr (gtk_source_style_scheme_get_id (gtk_source_buffer_get_style_scheme (buffer)), ==, "Adwaita");
 }
 
@@ -307,7 +241,7 @@ test_opens_file_argument (Fixture *fixture, gconstpointer data)
   g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
   g_assert_true (CR_IS_WINDOW (window));
-  g_assert_true (wait_for (is_mapped, window));
+  g_assert_true (gui_wait_for (gui_is_mapped, window, GUI_TIMEOUT_US));
   g_assert_cmpstr (cr_window_get_project_path (CR_WINDOW (window)), ==, path);
   g_assert_cmpstr (gtk_window_get_title (window), ==, "trial");
   const CrDataset *shown = cr_data_view_get_dataset (CR_DATA_VIEW (template_child (CR_WINDOW (window), "data_view")));
@@ -349,7 +283,7 @@ test_refuses_bad_file (Fixture *fixture, gconstpointer data)
   /* Opened as a file argument, the error is shown in a dialog, with the reason. */
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
-  g_assert_true (wait_for (has_window_of_type, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG)));
+  g_assert_true (gui_wait_for (has_window_of_type, GSIZE_TO_POINTER (ADW_TYPE_MESSAGE_DIALOG), GUI_TIMEOUT_US));
   GListModel *toplevels = gtk_window_get_toplevels ();
   gboolean explained = FALSE;
   for (guint i = 0; i < g_list_model_get_n_items (toplevels); i++)
@@ -373,10 +307,10 @@ test_menu_actions (Fixture *fixture, gconstpointer data)
 {
   CrWindow *window = activate (fixture);
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.show-help-overlay", NULL));
-  g_assert_true (wait_for (has_window_of_type, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW)));
+  g_assert_true (gui_wait_for (has_window_of_type, GSIZE_TO_POINTER (GTK_TYPE_SHORTCUTS_WINDOW), GUI_TIMEOUT_US));
 
   g_action_group_activate_action (G_ACTION_GROUP (fixture->app), "about", NULL);
-  g_assert_true (wait_for (has_window_of_type, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW)));
+  g_assert_true (gui_wait_for (has_window_of_type, GSIZE_TO_POINTER (ADW_TYPE_ABOUT_WINDOW), GUI_TIMEOUT_US));
 
   g_assert_true (g_action_group_get_action_enabled (G_ACTION_GROUP (fixture->app), "quit"));
   g_auto (GStrv) accels = gtk_application_get_accels_for_action (GTK_APPLICATION (fixture->app), "win.open");
@@ -401,7 +335,7 @@ wait_for_run (CrWindow *window, int seconds)
       g_main_context_iteration (NULL, FALSE);
       g_usleep (2000);
     }
-  settle ();
+  gui_settle (50);
   return TRUE;
 }
 
@@ -419,8 +353,8 @@ open_coin (Fixture *fixture)
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
-  g_assert_true (wait_for (is_mapped, window));
-  settle ();
+  g_assert_true (gui_wait_for (gui_is_mapped, window, GUI_TIMEOUT_US));
+  gui_settle (50);
   return CR_WINDOW (window);
 }
 
@@ -442,7 +376,7 @@ test_run_coin (Fixture *fixture, gconstpointer data)
   g_assert_null (gtk_list_box_get_row_at_index (chains, 4));
 
   g_assert_true (wait_for_run (window, 60));
-  save_screenshot (GTK_WIDGET (window), "sampling-light.png");
+  gui_save_screenshot (GTK_WIDGET (window), "sampling-light.png");
   const CrSampleSummary *summary = cr_window_get_summary (window);
   g_assert_nonnull (summary);
   g_assert_cmpuint (summary->n_quantities, ==, 1);
@@ -460,8 +394,8 @@ test_run_coin (Fixture *fixture, gconstpointer data)
   GtkListBox *verdicts = GTK_LIST_BOX (template_child (window, "verdict_list"));
   g_assert_nonnull (gtk_list_box_get_row_at_index (verdicts, 0));
   adw_view_stack_set_visible_child_name (stack, "diagnostics");
-  settle ();
-  save_screenshot (GTK_WIDGET (window), "diagnostics-light.png");
+  gui_settle (50);
+  gui_save_screenshot (GTK_WIDGET (window), "diagnostics-light.png");
 
   /* The run is kept in the project: the run list has it, and the row's plot shows. */
   GtkDropDown *runs = GTK_DROP_DOWN (template_child (window, "run_dropdown"));
@@ -497,8 +431,8 @@ test_run_coin (Fixture *fixture, gconstpointer data)
   g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
   GtkWindow *again = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
   g_assert_true (again != GTK_WINDOW (window));
-  g_assert_true (wait_for (is_mapped, again));
-  g_assert_true (wait_for (not_busy, again));
+  g_assert_true (gui_wait_for (gui_is_mapped, again, GUI_TIMEOUT_US));
+  g_assert_true (gui_wait_for (not_busy, again, GUI_TIMEOUT_US));
   const CrSampleSummary *restored = cr_window_get_summary (CR_WINDOW (again));
   g_assert_nonnull (restored);
   g_assert_cmpfloat (restored->summaries[0].mean, ==, mean);
@@ -521,7 +455,7 @@ test_stop_keeps_draws (Fixture *fixture, gconstpointer data)
   g_assert_true (cr_window_is_sampling (window));
   /* The live plot follows the draws as they come. */
   g_assert_true (cr_plot_view_has_input (CR_PLOT_VIEW (template_child (window, "live_plot"))));
-  save_screenshot (GTK_WIDGET (window), "sampling-live.png");
+  gui_save_screenshot (GTK_WIDGET (window), "sampling-live.png");
   g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
   g_assert_true (wait_for_run (window, 30));
   const CrSampleSummary *summary = cr_window_get_summary (window);
@@ -535,7 +469,7 @@ test_stop_keeps_draws (Fixture *fixture, gconstpointer data)
   g_autoptr (GtkColumnViewColumn) mean_column = g_list_model_get_item (columns, 1);
   g_assert_cmpstr (gtk_column_view_column_get_title (mean_column), ==, "mean");
   gtk_column_view_sort_by_column (table, mean_column, GTK_SORT_ASCENDING);
-  settle ();
+  gui_settle (50);
   GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (table));
   g_assert_cmpuint (g_list_model_get_n_items (rows), ==, summary->n_quantities);
   double previous = -INFINITY;
@@ -579,13 +513,26 @@ test_run_refuses_invalid (Fixture *fixture, gconstpointer data)
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
   GtkWindow *window = gtk_application_get_active_window (GTK_APPLICATION (fixture->app));
-  g_assert_true (wait_for (is_mapped, window));
+  g_assert_true (gui_wait_for (gui_is_mapped, window, GUI_TIMEOUT_US));
   /* Run is disabled, and its tooltip gives the first error with its line and column. */
-  g_assert_true (wait_for (run_disabled, window));
+  g_assert_true (gui_wait_for (run_disabled, window, GUI_TIMEOUT_US));
   gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL); /* Ctrl+R: a disabled action */
   g_assert_false (cr_window_is_sampling (CR_WINDOW (window)));
   GtkWidget *run = find_button (GTK_WIDGET (window), NULL, "_Run");
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (run), "2:16: 'sigam' is not defined; did you mean 'sigma'?"));
+}
+
+static void
+count_change (guint *changes)
+{
+  (*changes)++;
+}
+
+/* Whether the editor said "changed" since @changes was last reset to zero. */
+static gboolean
+saw_change (gpointer changes)
+{
+  return *(guint *) changes > 0;
 }
 
 /* A person edits the model: a typo disables Run with the reason in its tooltip; the fix is
@@ -597,28 +544,33 @@ test_edit_model (Fixture *fixture, gconstpointer data)
   CrModelEditor *editor = CR_MODEL_EDITOR (template_child (window, "model_editor"));
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (cr_model_editor_get_view (editor)));
   g_assert_true (run_enabled (window));
+  guint changes = 0;
+  g_signal_connect_swapped (editor, "changed", G_CALLBACK (count_change), &changes);
 
   /* "p ~ Beta(2, 2)" is line 3: make it "p ~ Bta(2, 2)". */
   GtkTextIter start, end;
   gtk_text_buffer_get_iter_at_line_offset (buffer, &start, 2, 5);
   gtk_text_buffer_get_iter_at_line_offset (buffer, &end, 2, 6);
   gtk_text_buffer_delete_interactive (buffer, &start, &end, TRUE);
-  g_assert_true (wait_for (run_disabled, window));
+  g_assert_true (gui_wait_for (run_disabled, window, GUI_TIMEOUT_US));
   GtkWidget *run = find_button (GTK_WIDGET (window), NULL, "_Run");
   g_assert_nonnull (strstr (gtk_widget_get_tooltip_text (run), "did you mean 'Beta'?"));
 
   gtk_text_buffer_get_iter_at_line_offset (buffer, &start, 2, 5);
   gtk_text_buffer_insert_interactive (buffer, &start, "e", 1, TRUE);
-  g_assert_true (wait_for (run_enabled, window));
+  g_assert_true (gui_wait_for (run_enabled, window, GUI_TIMEOUT_US));
+  changes = 0;
 
   /* And a real change, kept: the prior becomes Beta(3, 3). */
   gtk_text_buffer_get_iter_at_line_offset (buffer, &start, 2, 9);
   gtk_text_buffer_get_iter_at_line_offset (buffer, &end, 2, 13);
   gtk_text_buffer_delete_interactive (buffer, &start, &end, TRUE);
   gtk_text_buffer_insert_interactive (buffer, &start, "3, 3", 4, TRUE);
-  g_assert_true (wait_for (run_disabled, window) || TRUE);
-  g_assert_true (wait_for (run_enabled, window));
-  settle ();
+  /* The editor validates after the typing pause, then says "changed" and the window keeps
+   * the text: wait for that, not for Run, which is enabled throughout. */
+  g_assert_true (gui_wait_for (saw_change, &changes, GUI_TIMEOUT_US));
+  g_assert_true (run_enabled (window));
+  g_signal_handlers_disconnect_by_data (editor, &changes);
   g_autoptr (CrProject) project = cr_project_open (cr_window_get_project_path (window), NULL);
   g_autoptr (GPtrArray) models = cr_project_list_models (project, NULL);
   g_autofree char *stored = cr_project_load_model_text (project, ((CrModelInfo *) g_ptr_array_index (models, 0))->id, NULL);
@@ -644,8 +596,8 @@ test_import_csv (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (cr_dataset_get_name (shown), ==, "flips");
   AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, "stack"));
   g_assert_cmpstr (adw_view_stack_get_visible_child_name (stack), ==, "data");
-  settle ();
-  save_screenshot (GTK_WIDGET (window), "data-table.png");
+  gui_settle (50);
+  gui_save_screenshot (GTK_WIDGET (window), "data-table.png");
 
   g_assert_false (cr_window_import_csv (window, bad, &error));
   g_assert_error (error, CR_DATA_ERROR, CR_DATA_ERROR_RAGGED);
@@ -672,7 +624,7 @@ test_french (Fixture *fixture, gconstpointer data)
       g_assert_cmpstr (adw_view_stack_page_get_title (adw_view_stack_get_page (stack, child)), ==, titles[i]);
     }
   g_assert_nonnull (find_button (GTK_WIDGET (window), NULL, "_Lancer"));
-  save_screenshot (GTK_WIDGET (window), "data-fr.png");
+  gui_save_screenshot (GTK_WIDGET (window), "data-fr.png");
 }
 
 int

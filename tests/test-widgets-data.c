@@ -4,6 +4,7 @@
  * with a load error on show).
  */
 #include "cr-data-view.h"
+#include "gui-util.h"
 
 #include <adwaita.h>
 #include <gsl/gsl_errno.h>
@@ -14,39 +15,6 @@
  * generous bound; the measured times are printed). */
 #define LARGE_TIMEOUT_US (5 * G_USEC_PER_SEC)
 #define LARGE_N_ROWS 1000000
-
-/* Spins the main loop until @done returns TRUE or @timeout_us passes. */
-static gboolean
-wait_for (gboolean (*done) (gpointer), gpointer data, gint64 timeout_us)
-{
-  gint64 deadline = g_get_monotonic_time () + timeout_us;
-  while (!done (data))
-    {
-      if (g_get_monotonic_time () > deadline)
-        return FALSE;
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (500);
-    }
-  return TRUE;
-}
-
-static gboolean
-is_mapped (gpointer widget)
-{
-  return gtk_widget_get_mapped (GTK_WIDGET (widget));
-}
-
-/* Lets pending layout, drawing and revealer animations happen. */
-static void
-settle (void)
-{
-  for (int i = 0; i < 200; i++)
-    {
-      while (g_main_context_iteration (NULL, FALSE))
-        ;
-      g_usleep (2000);
-    }
-}
 
 static void
 collect_descendants (GtkWidget *root, GType type, GPtrArray *found)
@@ -66,13 +34,6 @@ find_all (GtkWidget *root, GType type)
   GPtrArray *found = g_ptr_array_new ();
   collect_descendants (root, type, found);
   return found;
-}
-
-static GtkWidget *
-find_one (GtkWidget *root, GType type)
-{
-  g_autoptr (GPtrArray) found = find_all (root, type);
-  return found->len > 0 ? g_ptr_array_index (found, 0) : NULL;
 }
 
 /* The mapped labels under @root with the text @text. */
@@ -104,41 +65,14 @@ cell_labels (GtkWidget *root)
   return cells;
 }
 
-static void
-save_screenshot (GtkWidget *widget, const char *name)
-{
-  const char *dir = g_getenv ("CREDENCE_SCREENSHOT_DIR");
-  if (dir == NULL)
-    return;
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  g_assert_nonnull (node);
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
-                                                                &GRAPHENE_RECT_INIT (0, 0, width, height));
-  g_autofree char *path = g_build_filename (dir, name, NULL);
-  g_assert_true (gdk_texture_save_to_png (texture, path));
-}
-
 /* Renders @widget alone and counts its pixels that are not fully transparent. */
 static size_t
 count_painted_pixels (GtkWidget *widget)
 {
-  int width = gtk_widget_get_width (widget), height = gtk_widget_get_height (widget);
-  g_assert_cmpint (width, >, 0);
-  g_assert_cmpint (height, >, 0);
-  g_autoptr (GdkPaintable) paintable = gtk_widget_paintable_new (widget);
-  g_autoptr (GtkSnapshot) snapshot = gtk_snapshot_new ();
-  gdk_paintable_snapshot (paintable, snapshot, width, height);
-  g_autoptr (GskRenderNode) node = gtk_snapshot_free_to_node (g_steal_pointer (&snapshot));
-  if (node == NULL) /* nothing drawn at all */
+  g_autoptr (GdkTexture) texture = gui_render (widget);
+  if (texture == NULL) /* nothing drawn at all */
     return 0;
-  GskRenderer *renderer = gtk_native_get_renderer (gtk_widget_get_native (widget));
-  g_autoptr (GdkTexture) texture = gsk_renderer_render_texture (renderer, node,
-                                                                &GRAPHENE_RECT_INIT (0, 0, width, height));
+  int width = gdk_texture_get_width (texture), height = gdk_texture_get_height (texture);
   size_t stride = (size_t) width * 4;
   g_autofree guchar *pixels = g_malloc (stride * (size_t) height);
   gdk_texture_download (texture, pixels, stride);
@@ -221,15 +155,15 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   gtk_window_set_child (fixture->window, GTK_WIDGET (fixture->view));
   g_signal_connect (fixture->view, "dataset-changed", G_CALLBACK (dataset_changed), fixture);
   gtk_window_present (fixture->window);
-  g_assert_true (wait_for (is_mapped, fixture->view, 5 * G_USEC_PER_SEC));
-  settle ();
+  g_assert_true (gui_wait_for (gui_is_mapped, fixture->view, GUI_TIMEOUT_US));
+  gui_settle (200);
 }
 
 static void
 fixture_tear_down (Fixture *fixture, gconstpointer data)
 {
   gtk_window_destroy (fixture->window);
-  settle ();
+  gui_settle (200);
 }
 
 /* ---- Formatting and conversions (no widget needed) ---------------------------------- */
@@ -376,7 +310,7 @@ test_convert_refuses_non_decimal (void)
 static GtkColumnView *
 column_view_of (Fixture *fixture)
 {
-  GtkWidget *column_view = find_one (GTK_WIDGET (fixture->view), GTK_TYPE_COLUMN_VIEW);
+  GtkWidget *column_view = gui_find_descendant (GTK_WIDGET (fixture->view), GTK_TYPE_COLUMN_VIEW);
   g_assert_nonnull (column_view);
   return GTK_COLUMN_VIEW (column_view);
 }
@@ -402,7 +336,7 @@ assert_small_cells (Fixture *fixture, CrColumnType grade_type)
 static void
 test_empty_state (Fixture *fixture, gconstpointer data)
 {
-  AdwStatusPage *status = ADW_STATUS_PAGE (find_one (GTK_WIDGET (fixture->view), ADW_TYPE_STATUS_PAGE));
+  AdwStatusPage *status = ADW_STATUS_PAGE (gui_find_descendant (GTK_WIDGET (fixture->view), ADW_TYPE_STATUS_PAGE));
   g_assert_nonnull (status);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (status)));
   g_assert_cmpstr (adw_status_page_get_title (status), ==, "No Data Yet");
@@ -412,13 +346,13 @@ test_empty_state (Fixture *fixture, gconstpointer data)
   g_assert_null (cr_data_view_get_dataset (fixture->view));
 
   cr_data_view_set_dataset (fixture->view, parse (small_csv));
-  settle ();
+  gui_settle (200);
   g_assert_false (gtk_widget_get_mapped (GTK_WIDGET (status)));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (column_view_of (fixture))));
 
   /* No dataset again: the empty state, and no columns left behind. */
   cr_data_view_set_dataset (fixture->view, NULL);
-  settle ();
+  gui_settle (200);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (status)));
   g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (column_view_of (fixture))), ==, 0);
   g_assert_null (cr_data_view_get_dataset (fixture->view));
@@ -430,7 +364,7 @@ test_shows_columns (Fixture *fixture, gconstpointer data)
 {
   CrDataset *dataset = parse (small_csv);
   cr_data_view_set_dataset (fixture->view, dataset);
-  settle ();
+  gui_settle (200);
   g_assert_true (cr_data_view_get_dataset (fixture->view) == dataset);
 
   /* One table column per dataset column, titled with its name. */
@@ -472,7 +406,7 @@ static void
 test_charts (Fixture *fixture, gconstpointer data)
 {
   cr_data_view_set_dataset (fixture->view, hier_intercepts_like ());
-  settle ();
+  gui_settle (200);
   g_assert_cmpuint (count_labels (GTK_WIDGET (fixture->view), "8 levels"), ==, 1);
   g_assert_cmpuint (count_labels (GTK_WIDGET (fixture->view), "5 missing"), ==, 1);
   g_assert_cmpuint (count_labels (GTK_WIDGET (fixture->view), "240 missing"), ==, 1);
@@ -484,24 +418,24 @@ test_charts (Fixture *fixture, gconstpointer data)
   for (guint j = 0; j < 3; j++)
     g_assert_cmpuint (count_painted_pixels (g_ptr_array_index (charts, j)), >, 100);
   g_assert_cmpuint (count_painted_pixels (g_ptr_array_index (charts, 3)), ==, 0);
-  save_screenshot (GTK_WIDGET (fixture->window), "data-view-light.png");
+  gui_save_screenshot (GTK_WIDGET (fixture->window), "data-view-light.png");
 
   AdwStyleManager *style = adw_style_manager_get_default ();
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
-  settle ();
+  gui_settle (200);
   g_assert_true (adw_style_manager_get_dark (style));
   for (guint j = 0; j < 3; j++)
     g_assert_cmpuint (count_painted_pixels (g_ptr_array_index (charts, j)), >, 100);
-  save_screenshot (GTK_WIDGET (fixture->window), "data-view-dark.png");
+  gui_save_screenshot (GTK_WIDGET (fixture->window), "data-view-dark.png");
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
-  settle ();
+  gui_settle (200);
 }
 
 static void
 test_change_to_categorical (Fixture *fixture, gconstpointer data)
 {
   cr_data_view_set_dataset (fixture->view, parse (small_csv));
-  settle ();
+  gui_settle (200);
   const CrDataset *before = cr_data_view_get_dataset (fixture->view);
 
   /* The person widens "grade", whose header card follows, then picks Categorical in its
@@ -532,7 +466,7 @@ test_change_to_categorical (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (cr_dataset_find_column (after, "size")->type, ==, CR_COLUMN_INTEGER);
 
   /* The same text in the table, now left-aligned as level names; the card says so. */
-  settle ();
+  gui_settle (200);
   assert_small_cells (fixture, CR_COLUMN_CATEGORICAL);
   g_autoptr (GPtrArray) drop_downs_after = find_all (GTK_WIDGET (fixture->view), GTK_TYPE_DROP_DOWN);
   g_assert_cmpuint (drop_downs_after->len, ==, 4);
@@ -551,14 +485,14 @@ test_change_to_categorical (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (back->type, ==, CR_COLUMN_INTEGER);
   const double values[] = { 3, 10, 2, 3 };
   g_assert_cmpmem (back->values, sizeof values, values, sizeof values);
-  settle ();
+  gui_settle (200);
   assert_small_cells (fixture, CR_COLUMN_INTEGER);
 }
 
 static GtkRevealer *
 error_revealer_of (Fixture *fixture)
 {
-  GtkRevealer *revealer = GTK_REVEALER (find_one (GTK_WIDGET (fixture->view), GTK_TYPE_REVEALER));
+  GtkRevealer *revealer = GTK_REVEALER (gui_find_descendant (GTK_WIDGET (fixture->view), GTK_TYPE_REVEALER));
   g_assert_nonnull (revealer);
   return revealer;
 }
@@ -566,7 +500,7 @@ error_revealer_of (Fixture *fixture)
 static const char *
 error_text_of (Fixture *fixture)
 {
-  GtkWidget *label = find_one (GTK_WIDGET (error_revealer_of (fixture)), GTK_TYPE_LABEL);
+  GtkWidget *label = gui_find_descendant (GTK_WIDGET (error_revealer_of (fixture)), GTK_TYPE_LABEL);
   g_assert_nonnull (label);
   return gtk_label_get_text (GTK_LABEL (label));
 }
@@ -575,14 +509,14 @@ static void
 test_refused_change (Fixture *fixture, gconstpointer data)
 {
   cr_data_view_set_dataset (fixture->view, parse (small_csv));
-  settle ();
+  gui_settle (200);
   const CrDataset *before = cr_data_view_get_dataset (fixture->view);
   g_assert_false (gtk_revealer_get_reveal_child (error_revealer_of (fixture)));
 
   g_autoptr (GPtrArray) drop_downs = find_all (GTK_WIDGET (fixture->view), GTK_TYPE_DROP_DOWN);
   GtkDropDown *school_type = g_ptr_array_index (drop_downs, 0);
   gtk_drop_down_set_selected (school_type, 1);
-  settle ();
+  gui_settle (200);
 
   /* Nothing changed, nothing announced, and the view says why. */
   g_assert_cmpuint (fixture->n_changed, ==, 0);
@@ -604,7 +538,7 @@ test_show_error_keeps_data (Fixture *fixture, gconstpointer data)
 {
   CrDataset *dataset = parse (small_csv);
   cr_data_view_set_dataset (fixture->view, dataset);
-  settle ();
+  gui_settle (200);
 
   /* A real load error: a row with too few cells. */
   static const char bad[] = "a,b\n1,2\n3\n";
@@ -613,24 +547,24 @@ test_show_error_keeps_data (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (error);
   g_assert_true (g_str_has_prefix (error->message, "bad.csv:3:"));
   cr_data_view_show_error (fixture->view, error);
-  settle ();
+  gui_settle (200);
 
   g_assert_true (gtk_revealer_get_child_revealed (error_revealer_of (fixture)));
   g_assert_cmpstr (error_text_of (fixture), ==, error->message);
-  g_assert_true (gtk_widget_get_mapped (find_one (GTK_WIDGET (error_revealer_of (fixture)), GTK_TYPE_LABEL)));
+  g_assert_true (gtk_widget_get_mapped (gui_find_descendant (GTK_WIDGET (error_revealer_of (fixture)), GTK_TYPE_LABEL)));
   /* The data stays on show below it. */
   g_assert_true (cr_data_view_get_dataset (fixture->view) == dataset);
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (column_view_of (fixture))));
   g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (column_view_of (fixture))), ==, 4);
   assert_small_cells (fixture, CR_COLUMN_INTEGER);
-  save_screenshot (GTK_WIDGET (fixture->window), "data-view-error.png");
+  gui_save_screenshot (GTK_WIDGET (fixture->window), "data-view-error.png");
 
   /* The close button hides it; the data still stays. */
   g_autoptr (GPtrArray) buttons = find_all (GTK_WIDGET (error_revealer_of (fixture)), GTK_TYPE_BUTTON);
   g_assert_cmpuint (buttons->len, ==, 1);
   g_assert_cmpstr (gtk_button_get_icon_name (g_ptr_array_index (buttons, 0)), ==, "window-close-symbolic");
   g_signal_emit_by_name (g_ptr_array_index (buttons, 0), "clicked");
-  settle ();
+  gui_settle (200);
   g_assert_false (gtk_revealer_get_child_revealed (error_revealer_of (fixture)));
   g_assert_true (cr_data_view_get_dataset (fixture->view) == dataset);
   assert_small_cells (fixture, CR_COLUMN_INTEGER);
@@ -638,9 +572,9 @@ test_show_error_keeps_data (Fixture *fixture, gconstpointer data)
   /* With no data at all, the error still shows, above the empty state. */
   cr_data_view_set_dataset (fixture->view, NULL);
   cr_data_view_show_error (fixture->view, error);
-  settle ();
+  gui_settle (200);
   g_assert_true (gtk_revealer_get_child_revealed (error_revealer_of (fixture)));
-  g_assert_true (gtk_widget_get_mapped (find_one (GTK_WIDGET (fixture->view), ADW_TYPE_STATUS_PAGE)));
+  g_assert_true (gtk_widget_get_mapped (gui_find_descendant (GTK_WIDGET (fixture->view), ADW_TYPE_STATUS_PAGE)));
   g_assert_cmpuint (fixture->n_changed, ==, 0);
 }
 
@@ -699,7 +633,7 @@ test_million_rows (Fixture *fixture, gconstpointer data)
   cr_data_view_set_dataset (fixture->view, dataset);
   gint64 set = g_get_monotonic_time ();
   CellSearch first = { GTK_WIDGET (fixture->view), "0" };
-  g_assert_true (wait_for (shows_cell, &first, LARGE_TIMEOUT_US));
+  g_assert_true (gui_wait_for (shows_cell, &first, LARGE_TIMEOUT_US));
   gint64 shown = g_get_monotonic_time ();
   g_test_message ("1,000,000 rows: set in %.1f ms, first rows on screen after %.1f ms",
                   (set - start) / 1e3, (shown - start) / 1e3);
@@ -716,12 +650,12 @@ test_million_rows (Fixture *fixture, gconstpointer data)
   GtkWidget *scroller = gtk_widget_get_parent (GTK_WIDGET (column_view));
   g_assert_true (GTK_IS_SCROLLED_WINDOW (scroller));
   GtkAdjustment *adjustment = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
-  g_assert_true (wait_for (is_configured, adjustment, LARGE_TIMEOUT_US));
+  g_assert_true (gui_wait_for (is_configured, adjustment, LARGE_TIMEOUT_US));
   start = g_get_monotonic_time ();
   gtk_adjustment_set_value (adjustment, gtk_adjustment_get_upper (adjustment)
                                             - gtk_adjustment_get_page_size (adjustment));
   CellSearch last = { GTK_WIDGET (fixture->view), "999999" };
-  g_assert_true (wait_for (shows_cell, &last, LARGE_TIMEOUT_US));
+  g_assert_true (gui_wait_for (shows_cell, &last, LARGE_TIMEOUT_US));
   gint64 end = g_get_monotonic_time ();
   g_test_message ("scrolled to row 999,999 in %.1f ms", (end - start) / 1e3);
   g_assert_cmpint (end - start, <, LARGE_TIMEOUT_US);
@@ -741,7 +675,7 @@ test_million_rows (Fixture *fixture, gconstpointer data)
       CellSearch middle = { GTK_WIDGET (fixture->view), middle_row };
       start = g_get_monotonic_time ();
       gtk_adjustment_set_value (adjustment, value);
-      g_assert_true (wait_for (shows_cell, &middle, LARGE_TIMEOUT_US));
+      g_assert_true (gui_wait_for (shows_cell, &middle, LARGE_TIMEOUT_US));
       gint64 took = g_get_monotonic_time () - start;
       slowest = MAX (slowest, took);
       total += took;

@@ -5,6 +5,7 @@
  * With CREDENCE_SCREENSHOT_DIR set, it also saves a PNG of the editor showing an error there.
  */
 #include "cr-model-editor.h"
+#include "gui-util.h"
 
 #include <adwaita.h>
 #include <gsl/gsl_errno.h>
@@ -90,18 +91,6 @@ spin (guint ms)
     }
 }
 
-static gboolean
-is_mapped (GtkWidget *widget)
-{
-  gint64 deadline = g_get_monotonic_time () + 5 * G_USEC_PER_SEC;
-  while (!gtk_widget_get_mapped (widget) && g_get_monotonic_time () < deadline)
-    {
-      g_main_context_iteration (NULL, FALSE);
-      g_usleep (1000);
-    }
-  return gtk_widget_get_mapped (widget);
-}
-
 static void
 fixture_set_up (Fixture *fixture, gconstpointer data)
 {
@@ -114,7 +103,7 @@ fixture_set_up (Fixture *fixture, gconstpointer data)
   g_signal_connect (fixture->editor, "validated", G_CALLBACK (on_validated), fixture);
   g_signal_connect (fixture->editor, "changed", G_CALLBACK (on_changed), fixture);
   gtk_window_present (fixture->window);
-  g_assert_true (is_mapped (GTK_WIDGET (fixture->window)));
+  g_assert_true (gui_wait_for (gui_is_mapped, fixture->window, GUI_TIMEOUT_US));
 }
 
 static void
@@ -144,32 +133,17 @@ has_error_tags (Fixture *fixture)
          || gtk_text_iter_forward_to_tag_toggle (&iter, error_tag (fixture));
 }
 
-static GtkWidget *
-find_descendant (GtkWidget *root, GType type)
-{
-  if (G_TYPE_CHECK_INSTANCE_TYPE (root, type))
-    return root;
-  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
-       child = gtk_widget_get_next_sibling (child))
-    {
-      GtkWidget *found = find_descendant (child, type);
-      if (found != NULL)
-        return found;
-    }
-  return NULL;
-}
-
 /* The text of the error list's row @index, or NULL when there is no such row. */
 static const char *
 error_row_text (Fixture *fixture, int index)
 {
   GtkListBox *list
-      = GTK_LIST_BOX (find_descendant (GTK_WIDGET (fixture->editor), GTK_TYPE_LIST_BOX));
+      = GTK_LIST_BOX (gui_find_descendant (GTK_WIDGET (fixture->editor), GTK_TYPE_LIST_BOX));
   g_assert_nonnull (list);
   GtkListBoxRow *row = gtk_list_box_get_row_at_index (list, index);
   if (row == NULL)
     return NULL;
-  GtkWidget *label = find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL);
+  GtkWidget *label = gui_find_descendant (GTK_WIDGET (row), GTK_TYPE_LABEL);
   g_assert_nonnull (label);
   return gtk_label_get_label (GTK_LABEL (label));
 }
@@ -178,7 +152,7 @@ static GtkListBoxRow *
 error_row (Fixture *fixture, int index)
 {
   GtkListBox *list
-      = GTK_LIST_BOX (find_descendant (GTK_WIDGET (fixture->editor), GTK_TYPE_LIST_BOX));
+      = GTK_LIST_BOX (gui_find_descendant (GTK_WIDGET (fixture->editor), GTK_TYPE_LIST_BOX));
   return gtk_list_box_get_row_at_index (list, index);
 }
 
