@@ -1,6 +1,7 @@
 /* test-ad.c: the compiled log density: values against independent computations, gradients
  * against finite differences on every conformance model, threads. */
 #include "ad/ad.h"
+#include "model-fixtures.h"
 
 #include <gsl/gsl_errno.h>
 #include <gsl/gsl_randist.h>
@@ -11,78 +12,11 @@
 #define CR_TOL_GRADIENT 1e-6
 #define CR_TOL_EXACT (64 * DBL_EPSILON)
 
-typedef struct
-{
-  CrDataset *dataset;
-  CrModel *model;
-  CrTape *tape;
-} Compiled;
-
-static void
-compiled_clear (Compiled *c)
-{
-  cr_tape_free (c->tape);
-  cr_model_free (c->model);
-  cr_dataset_free (c->dataset);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Compiled, compiled_clear)
-
-static CrDataset *
-make_logistic_big (size_t n)
-{
-  CrDataset *dataset = cr_dataset_new ("logistic_big");
-  g_autofree double *column = g_new (double, n);
-  GRand *rand = g_rand_new_with_seed (20);
-  for (int j = 1; j <= 20; j++)
-    {
-      for (size_t i = 0; i < n; i++)
-        column[i] = g_rand_double_range (rand, -2, 2);
-      g_autofree char *name = g_strdup_printf ("x%d", j);
-      g_assert_true (cr_dataset_add_column (dataset, name, CR_COLUMN_FLOAT, column, n, NULL, NULL));
-    }
-  for (size_t i = 0; i < n; i++)
-    column[i] = g_rand_int_range (rand, 0, 2);
-  g_assert_true (cr_dataset_add_column (dataset, "y", CR_COLUMN_INTEGER, column, n, NULL, NULL));
-  g_rand_free (rand);
-  return dataset;
-}
-
-static void compile_text_into (Compiled *c, const char *text);
-
-static void
-compile (Compiled *c, const char *model_name, const char *csv)
-{
-  if (csv != NULL && strcmp (csv, "big") == 0)
-    c->dataset = make_logistic_big (2000);
-  else if (csv != NULL)
-    {
-      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "models", csv, NULL);
-      c->dataset = cr_dataset_read_csv (path, NULL);
-      g_assert_nonnull (c->dataset);
-    }
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "models", model_name, NULL);
-  g_autofree char *text = NULL;
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  compile_text_into (c, text);
-}
-
-static void
-compile_text_into (Compiled *c, const char *text)
-{
-  g_autoptr (GError) error = NULL;
-  c->model = cr_model_new_from_text (text, c->dataset, "test.crm", NULL, &error);
-  g_assert_no_error (error);
-  if (!cr_model_validate (c->model, NULL, &error))
-    g_error ("%s", error->message);
-  c->tape = cr_tape_new (c->model, &error);
-  g_assert_no_error (error);
-}
-
 static void
 test_coin_exact (void)
 {
   g_auto (Compiled) c = { 0 };
-  compile (&c, "coin.crm", NULL);
+  compile_file (&c, "coin.crm", NULL);
   g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
   for (double p = 0.05; p < 1.0; p += 0.1)
     {
@@ -142,7 +76,7 @@ test_gradient (gconstpointer data)
 {
   const Case *case_ = data;
   g_auto (Compiled) c = { 0 };
-  compile (&c, case_->model, case_->data);
+  compile_file (&c, case_->model, case_->data);
   size_t d = cr_tape_get_dimension (c.tape);
   g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
   g_autofree double *theta = g_new (double, d);
@@ -175,7 +109,7 @@ test_jacobian (void)
 {
   g_auto (Compiled) c = { 0 };
   c.dataset = NULL;
-  compile_text_into (&c, "s ~ HalfNormal(2)\nu ~ Uniform(-1, 3)\n");
+  compile_text (&c, "s ~ HalfNormal(2)\nu ~ Uniform(-1, 3)\n");
   g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
   double theta[2] = { 0.7, -0.4 };
   double lp = cr_tape_log_density (c.tape, w, theta, NULL);
@@ -195,7 +129,7 @@ test_pointwise_and_kernels (void)
 {
   /* Fused Normal: each term equals the distribution's own log density. */
   g_auto (Compiled) c = { 0 };
-  compile (&c, "linreg.crm", "linreg.csv");
+  compile_file (&c, "linreg.crm", "linreg.csv");
   g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
   double theta[3] = { 0.5, 1.5, log (0.8) };
   size_t n = cr_tape_get_n_observations (c.tape);
@@ -232,7 +166,7 @@ test_fused_glm_kernels (void)
   for (size_t g = 0; g < G_N_ELEMENTS (glms); g++)
     {
       g_auto (Compiled) c = { 0 };
-      compile (&c, glms[g].model, glms[g].csv);
+      compile_file (&c, glms[g].model, glms[g].csv);
       g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
       size_t d = cr_tape_get_dimension (c.tape), n = cr_tape_get_n_observations (c.tape);
       g_autofree double *theta = g_new (double, d);
@@ -305,7 +239,7 @@ test_fused_more (void)
     {
       g_auto (Compiled) c = { 0 };
       c.dataset = cr_dataset_parse_csv (csv, strlen (csv), "data", NULL);
-      compile_text_into (&c, fused[f].text);
+      compile_text (&c, fused[f].text);
       g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
       size_t d = cr_tape_get_dimension (c.tape), n = cr_tape_get_n_observations (c.tape);
       double theta[2] = { 0.3, -0.2 }, gradient[2];
@@ -334,7 +268,7 @@ static void
 test_trace_values (void)
 {
   g_auto (Compiled) c = { 0 };
-  compile (&c, "eight_schools_nc.crm", "eight_schools.csv");
+  compile_file (&c, "eight_schools_nc.crm", "eight_schools.csv");
   g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
   g_assert_cmpuint (cr_tape_get_n_trace_variables (c.tape), ==, 4);
   static const char *const names[] = { "mu", "tau", "theta_tilde", "theta" };
@@ -360,7 +294,7 @@ static void
 test_value_outside_support (void)
 {
   g_auto (Compiled) c = { 0 };
-  compile (&c, "eight_schools_nc.crm", "eight_schools.csv");
+  compile_file (&c, "eight_schools_nc.crm", "eight_schools.csv");
   g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
   double values[10] = { 0, -1, 0, 0, 0, 0, 0, 0, 0, 0 };
   double lp;
@@ -377,7 +311,7 @@ test_extreme_theta (void)
   for (size_t i = 0; i < G_N_ELEMENTS (cases); i++)
     {
       g_auto (Compiled) c = { 0 };
-      compile (&c, cases[i].model, cases[i].data);
+      compile_file (&c, cases[i].model, cases[i].data);
       g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
       size_t d = cr_tape_get_dimension (c.tape);
       g_autofree double *theta = g_new (double, d);
@@ -421,7 +355,7 @@ static void
 test_threads (void)
 {
   g_auto (Compiled) c = { 0 };
-  compile (&c, "hier_intercepts.crm", "hier_intercepts.csv");
+  compile_file (&c, "hier_intercepts.crm", "hier_intercepts.csv");
   size_t d = cr_tape_get_dimension (c.tape), n = 50;
   g_autofree double *thetas = g_new (double, n * d);
   GRand *rand = g_rand_new_with_seed (3);

@@ -1,50 +1,10 @@
 /* test-model.c: binding, shapes, validation messages and editing of the model graph. */
+#include "model-fixtures.h"
 #include "model/model.h"
 
 #include <gsl/gsl_errno.h>
 #include <math.h>
 #include <string.h>
-
-static CrDataset *
-load_csv (const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "models", name, NULL);
-  g_autoptr (GError) error = NULL;
-  CrDataset *dataset = cr_dataset_read_csv (path, &error);
-  g_assert_no_error (error);
-  return dataset;
-}
-
-static char *
-read_model (const char *name)
-{
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "models", name, NULL);
-  char *text = NULL;
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  return text;
-}
-
-/* A dataset like logistic_big.csv (x1..x20, y) without committing 15 MB: the model only
- * needs the columns and a binary y. */
-static CrDataset *
-make_logistic_big (size_t n)
-{
-  CrDataset *dataset = cr_dataset_new ("logistic_big");
-  g_autofree double *column = g_new (double, n);
-  GRand *rand = g_rand_new_with_seed (20);
-  for (int j = 1; j <= 20; j++)
-    {
-      for (size_t i = 0; i < n; i++)
-        column[i] = g_rand_double_range (rand, -2, 2);
-      g_autofree char *name = g_strdup_printf ("x%d", j);
-      g_assert_true (cr_dataset_add_column (dataset, name, CR_COLUMN_FLOAT, column, n, NULL, NULL));
-    }
-  for (size_t i = 0; i < n; i++)
-    column[i] = g_rand_int_range (rand, 0, 2);
-  g_assert_true (cr_dataset_add_column (dataset, "y", CR_COLUMN_INTEGER, column, n, NULL, NULL));
-  g_rand_free (rand);
-  return dataset;
-}
 
 typedef struct
 {
@@ -71,9 +31,9 @@ test_conformance (gconstpointer data)
 {
   const Conformance *c = data;
   g_autoptr (CrDataset) dataset = c->data == NULL ? NULL
-                                  : strcmp (c->data, "big") == 0 ? make_logistic_big (1000)
-                                                                  : load_csv (c->data);
-  g_autofree char *text = read_model (c->model);
+                                  : strcmp (c->data, "big") == 0 ? fixture_logistic_big (1000)
+                                                                  : fixture_load_csv (c->data);
+  g_autofree char *text = fixture_read_model (c->model);
   g_autoptr (GError) error = NULL;
   g_autoptr (CrModel) model = cr_model_new_from_text (text, dataset, c->model, NULL, &error);
   g_assert_no_error (error);
@@ -103,7 +63,7 @@ test_conformance (gconstpointer data)
 static void
 test_shapes_and_transforms (void)
 {
-  g_autoptr (CrDataset) schools = load_csv ("eight_schools.csv");
+  g_autoptr (CrDataset) schools = fixture_load_csv ("eight_schools.csv");
   static const char text[] =
     "mu ~ Normal(0, 5)\n"
     "tau ~ HalfCauchy(5)\n"
@@ -147,10 +107,10 @@ test_shapes_and_transforms (void)
 static void
 test_categorical_size (void)
 {
-  g_autoptr (CrDataset) data = load_csv ("hier_intercepts.csv");
+  g_autoptr (CrDataset) data = fixture_load_csv ("hier_intercepts.csv");
   const CrColumn *group = cr_dataset_find_column (data, "group");
   g_assert_cmpint (group->type, ==, CR_COLUMN_CATEGORICAL);
-  g_autofree char *text = read_model ("hier_intercepts.crm");
+  g_autofree char *text = fixture_read_model ("hier_intercepts.crm");
   g_autoptr (CrModel) model = cr_model_new_from_text (text, data, "h.crm", NULL, NULL);
   g_assert_true (cr_model_validate (model, NULL, NULL));
   g_assert_cmpuint (cr_model_find_node (model, "a")->shape.rows, ==, group->n_levels);
@@ -237,7 +197,7 @@ test_all_errors_reported (void)
 static void
 test_edit_build_linreg (void)
 {
-  g_autoptr (CrDataset) data = load_csv ("linreg.csv");
+  g_autoptr (CrDataset) data = fixture_load_csv ("linreg.csv");
   g_autoptr (CrModel) model = cr_model_new (cr_program_new (), data, "built.crm");
   g_autoptr (GError) error = NULL;
   CrExpr *prior[] = { cr_expr_new_number (0), cr_expr_new_number (5) };
@@ -276,8 +236,8 @@ test_edit_build_linreg (void)
 static void
 test_edit_operations (void)
 {
-  g_autoptr (CrDataset) data = load_csv ("linreg.csv");
-  g_autofree char *source = read_model ("linreg.crm");
+  g_autoptr (CrDataset) data = fixture_load_csv ("linreg.csv");
+  g_autofree char *source = fixture_read_model ("linreg.crm");
   g_autoptr (CrModel) model = cr_model_new_from_text (source, data, "linreg.crm", NULL, NULL);
   g_autoptr (GError) error = NULL;
 

@@ -1,5 +1,6 @@
 /* test-sample.c: NUTS and its warmup. Mechanics with analytic densities are exact; posteriors
  * are compared with exact answers or Stan's long-run references within Monte Carlo error. */
+#include "model-fixtures.h"
 #include "sample/sample.h"
 
 #include <gsl/gsl_cdf.h>
@@ -196,49 +197,6 @@ test_metric_adaptation (void)
 }
 
 /* Compiled models */
-
-typedef struct
-{
-  CrDataset *dataset;
-  CrModel *model;
-  CrTape *tape;
-} Compiled;
-
-static void
-compiled_clear (Compiled *c)
-{
-  cr_tape_free (c->tape);
-  cr_model_free (c->model);
-  cr_dataset_free (c->dataset);
-}
-G_DEFINE_AUTO_CLEANUP_CLEAR_FUNC (Compiled, compiled_clear)
-
-static void
-compile_text (Compiled *c, const char *text)
-{
-  g_autoptr (GError) error = NULL;
-  c->model = cr_model_new_from_text (text, c->dataset, "test.crm", NULL, &error);
-  g_assert_no_error (error);
-  if (!cr_model_validate (c->model, NULL, &error))
-    g_error ("%s", error->message);
-  c->tape = cr_tape_new (c->model, &error);
-  g_assert_no_error (error);
-}
-
-static void
-compile_file (Compiled *c, const char *model_name, const char *csv)
-{
-  if (csv != NULL)
-    {
-      g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "models", csv, NULL);
-      c->dataset = cr_dataset_read_csv (path, NULL);
-      g_assert_nonnull (c->dataset);
-    }
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "models", model_name, NULL);
-  g_autofree char *text = NULL;
-  g_assert_true (g_file_get_contents (path, &text, NULL, NULL));
-  compile_text (c, text);
-}
 
 static CrSampleSummary *
 sample_and_summarise (const CrTape *tape, const CrSampleSettings *settings, guint max_threads)
@@ -535,13 +493,10 @@ test_progress_callback (void)
 static void
 test_sbc_linreg (void)
 {
-  g_autofree char *path = g_test_build_filename (G_TEST_DIST, "data", "models", "linreg.csv", NULL);
-  g_autoptr (CrDataset) template = cr_dataset_read_csv (path, NULL);
+  g_autoptr (CrDataset) template = fixture_load_csv ("linreg.csv");
   const CrColumn *x = cr_dataset_find_column (template, "x");
   size_t n = cr_dataset_get_n_rows (template);
-  g_autofree char *model_path = g_test_build_filename (G_TEST_DIST, "data", "models", "linreg.crm", NULL);
-  g_autofree char *text = NULL;
-  g_assert_true (g_file_get_contents (model_path, &text, NULL, NULL));
+  g_autofree char *text = fixture_read_model ("linreg.crm");
 
   gsl_rng *rng = gsl_rng_alloc (gsl_rng_mt19937);
   gsl_rng_set (rng, 1718);
