@@ -266,6 +266,24 @@ split_diagnostic (const double *values,
   return result;
 }
 
+/* The R-hat or ESS of @values as they are, no rank normalisation: of split chains when @split,
+ * of the chains whole otherwise. */
+static double
+basic_diagnostic (const double *values,
+                  size_t n_chains,
+                  size_t n_draws,
+                  gboolean split,
+                  double (*diagnostic) (const CrDiagMatrix *))
+{
+  if (split)
+    return split_diagnostic (values, n_chains, n_draws, FALSE, diagnostic);
+  CrDiagMatrix matrix;
+  cr_diag_matrix_copy (values, n_chains, n_draws, &matrix);
+  double result = diagnostic (&matrix);
+  cr_diag_matrix_clear (&matrix);
+  return result;
+}
+
 double
 cr_diag_rhat (const double *draws,
               size_t n_chains,
@@ -296,13 +314,7 @@ cr_diag_rhat_basic (const double *draws,
   g_return_val_if_fail (draws != NULL, NAN);
   g_return_val_if_fail (n_chains >= 1 && n_draws >= 1, NAN);
 
-  if (split)
-    return split_diagnostic (draws, n_chains, n_draws, FALSE, cr_diag_matrix_rhat);
-  CrDiagMatrix matrix;
-  cr_diag_matrix_copy (draws, n_chains, n_draws, &matrix);
-  double rhat = cr_diag_matrix_rhat (&matrix);
-  cr_diag_matrix_clear (&matrix);
-  return rhat;
+  return basic_diagnostic (draws, n_chains, n_draws, split, cr_diag_matrix_rhat);
 }
 
 double
@@ -325,13 +337,7 @@ cr_diag_ess_basic (const double *draws,
   g_return_val_if_fail (draws != NULL, NAN);
   g_return_val_if_fail (n_chains >= 1 && n_draws >= 1, NAN);
 
-  if (split)
-    return split_diagnostic (draws, n_chains, n_draws, FALSE, cr_diag_matrix_ess);
-  CrDiagMatrix matrix;
-  cr_diag_matrix_copy (draws, n_chains, n_draws, &matrix);
-  double ess = cr_diag_matrix_ess (&matrix);
-  cr_diag_matrix_clear (&matrix);
-  return ess;
+  return basic_diagnostic (draws, n_chains, n_draws, split, cr_diag_matrix_ess);
 }
 
 double
