@@ -102,6 +102,16 @@ test_round_trip (Fixture *fixture, gconstpointer data)
     gint64 again = cr_project_save_model (project, "model", "mu ~ Normal(0, 2)\n", dataset_id, &error);
     g_assert_no_error (error);
     g_assert_cmpint (again, ==, model_id);
+    /* The canvas layout is kept apart from the text: saving the text again leaves it. */
+    g_autofree char *none = cr_project_load_model_layout (project, model_id, &error);
+    g_assert_no_error (error);
+    g_assert_null (none);
+    g_assert_true (cr_project_save_model_layout (project, model_id, "{\"nodes\":{}}", &error));
+    g_assert_no_error (error);
+    g_assert_cmpint (cr_project_save_model (project, "model", "mu ~ Normal(0, 2)\n", dataset_id, &error), ==, model_id);
+    g_assert_false (cr_project_save_model_layout (project, model_id + 1, "{}", &error));
+    g_assert_error (error, CR_STORE_ERROR, CR_STORE_ERROR_NOT_FOUND);
+    g_clear_error (&error);
   }
 
   g_autoptr (CrProject) project = cr_project_open (fixture->path, &error);
@@ -128,6 +138,11 @@ test_round_trip (Fixture *fixture, gconstpointer data)
   g_autofree char *text = cr_project_load_model_text (project, model_id, &error);
   g_assert_no_error (error);
   g_assert_cmpstr (text, ==, "mu ~ Normal(0, 2)\n");
+  g_autofree char *layout = cr_project_load_model_layout (project, model_id, &error);
+  g_assert_no_error (error);
+  g_assert_cmpstr (layout, ==, "{\"nodes\":{}}");
+  g_assert_null (cr_project_load_model_layout (project, model_id + 1, &error));
+  g_assert_error (error, CR_STORE_ERROR, CR_STORE_ERROR_NOT_FOUND);
 }
 
 /* A dataset replaced (a column's type changed) reads back as the new one, under its id. */

@@ -734,6 +734,55 @@ cr_project_load_model_text (CrProject *project, gint64 id, GError **error)
   return text;
 }
 
+gboolean
+cr_project_save_model_layout (CrProject *project, gint64 id, const char *layout, GError **error)
+{
+  g_return_val_if_fail (project != NULL, FALSE);
+
+  sqlite3_stmt *stmt = cr_store_prepare (project, "UPDATE models SET layout = ?2 WHERE id = ?1", error);
+  if (stmt == NULL)
+    return FALSE;
+  sqlite3_bind_int64 (stmt, 1, id);
+  if (layout != NULL)
+    sqlite3_bind_text (stmt, 2, layout, -1, SQLITE_TRANSIENT);
+  else
+    sqlite3_bind_null (stmt, 2);
+  gboolean done = sqlite3_step (stmt) == SQLITE_DONE;
+  sqlite3_finalize (stmt);
+  if (!done)
+    {
+      cr_store_set_sqlite_error (error, project->db, CR_STORE_ERROR_IO, project->path,
+                                 "cannot store the model's layout");
+      return FALSE;
+    }
+  if (sqlite3_changes (project->db) == 0)
+    {
+      g_set_error (error, CR_STORE_ERROR, CR_STORE_ERROR_NOT_FOUND,
+                   "%s: there is no model %" G_GINT64_FORMAT, project->path, id);
+      return FALSE;
+    }
+  return TRUE;
+}
+
+char *
+cr_project_load_model_layout (CrProject *project, gint64 id, GError **error)
+{
+  g_return_val_if_fail (project != NULL, NULL);
+
+  sqlite3_stmt *stmt = cr_store_prepare (project, "SELECT layout FROM models WHERE id = ?1", error);
+  if (stmt == NULL)
+    return NULL;
+  sqlite3_bind_int64 (stmt, 1, id);
+  char *layout = NULL;
+  if (sqlite3_step (stmt) == SQLITE_ROW)
+    layout = g_strdup ((const char *) sqlite3_column_text (stmt, 0));
+  else
+    g_set_error (error, CR_STORE_ERROR, CR_STORE_ERROR_NOT_FOUND,
+                 "%s: there is no model %" G_GINT64_FORMAT, project->path, id);
+  sqlite3_finalize (stmt);
+  return layout;
+}
+
 static void
 model_info_free (gpointer data)
 {

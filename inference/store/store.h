@@ -108,6 +108,14 @@ gint64 cr_project_save_model (CrProject *project,
 /* Returns: (transfer full) the text of model @id, or NULL with @error set. */
 char *cr_project_load_model_text (CrProject *project, gint64 id, GError **error);
 
+/* Saves the canvas layout of model @id (the builder's JSON of node positions; NULL clears it)
+ * without touching its text. Returns: FALSE with @error set when there is no such model. */
+gboolean cr_project_save_model_layout (CrProject *project, gint64 id, const char *layout, GError **error);
+
+/* Returns: (transfer full) (nullable) the canvas layout of model @id, NULL when it has none;
+ * NULL with @error set when there is no such model or the file cannot be read. */
+char *cr_project_load_model_layout (CrProject *project, gint64 id, GError **error);
+
 /* Returns: (transfer full) (element-type CrModelInfo) the models in id order, or NULL with
  * @error set. Free with g_ptr_array_unref (). */
 GPtrArray *cr_project_list_models (CrProject *project, GError **error);
