@@ -281,6 +281,27 @@ test_edit_operations (void)
 
   g_assert_false (cr_model_remove (model, "nothing", &error));
   g_assert_error (error, CR_MODEL_ERROR, CR_MODEL_ERROR_UNDEFINED);
+  g_clear_error (&error);
+
+  /* A size, then none; removing a positional argument names the ones after it. */
+  g_assert_true (cr_model_set_size (model, "intercept", cr_expr_new_number (3), &error));
+  g_autofree char *sized = cr_lang_print (cr_model_get_program (model));
+  g_assert_nonnull (strstr (sized, "intercept[3] ~ StudentT("));
+  g_assert_true (cr_model_set_size (model, "intercept", NULL, &error));
+  g_assert_true (cr_model_set_distribution (model, "noise", "StudentT", &error));
+  g_assert_true (cr_model_set_argument (model, "noise", "observed", cr_expr_new_name ("y"), &error));
+  g_autofree char *observed = cr_lang_print (cr_model_get_program (model));
+  g_assert_nonnull (strstr (observed, "noise ~ StudentT(sigma=2, observed=y)\n"));
+  g_assert_true (cr_model_remove_argument (model, "noise", "observed", &error));
+  g_assert_true (cr_model_set_distribution (model, "noise", "Normal", &error));
+  g_assert_true (cr_model_set_argument (model, "noise", "mu", cr_expr_new_number (1), &error));
+  g_autofree char *normal = cr_lang_print (cr_model_get_program (model));
+  g_assert_nonnull (strstr (normal, "noise ~ Normal(sigma=2, mu=1)\n"));
+  g_assert_true (cr_model_remove_argument (model, "y", "mu", &error));
+  g_autofree char *removed = cr_lang_print (cr_model_get_program (model));
+  g_assert_nonnull (strstr (removed, "y ~ Normal(sigma=noise)\n"));
+  g_assert_false (cr_model_set_size (model, "mu", NULL, &error));
+  g_assert_error (error, CR_MODEL_ERROR, CR_MODEL_ERROR_DISTRIBUTION);
 }
 
 static void

@@ -7,6 +7,7 @@
 
 #include <adwaita.h>
 #include <glib/gi18n.h>
+#include <string.h>
 
 /* The list under the text grows with its errors up to this height, then scrolls. */
 #define ERROR_LIST_MAX_HEIGHT 120
@@ -41,6 +42,8 @@ struct _CrModelEditor
   gboolean valid;
   GPtrArray *errors; /* (element-type EditorError) in the engine's order */
   char *first_error; /* "LINE:COLUMN: message" of errors[0], or NULL when valid */
+  CrModel *model;    /* the last validation's model, or NULL when the text did not parse */
+  GPtrArray *diagnostics; /* (element-type CrModelDiagnostic) the last validation's errors */
 };
 
 G_DEFINE_FINAL_TYPE (CrModelEditor, cr_model_editor, GTK_TYPE_BOX)
@@ -200,6 +203,12 @@ validate (CrModelEditor *self)
   GPtrArray *diagnostics = model != NULL ? model_diagnostics : parse_diagnostics;
 
   show_errors (self, valid ? NULL : diagnostics);
+  g_clear_pointer (&self->model, cr_model_free);
+  self->model = g_steal_pointer (&model);
+  g_ptr_array_unref (self->diagnostics);
+  self->diagnostics = !valid && diagnostics != NULL
+                          ? g_ptr_array_ref (diagnostics)
+                          : g_ptr_array_new_with_free_func ((GDestroyNotify) cr_model_diagnostic_free);
   g_clear_pointer (&self->first_error, g_free);
   if (!valid)
     {
@@ -343,6 +352,8 @@ cr_model_editor_finalize (GObject *object)
 {
   CrModelEditor *self = CR_MODEL_EDITOR (object);
   g_ptr_array_unref (self->errors);
+  g_ptr_array_unref (self->diagnostics);
+  g_clear_pointer (&self->model, cr_model_free);
   g_free (self->first_error);
   G_OBJECT_CLASS (cr_model_editor_parent_class)->finalize (object);
 }
@@ -376,6 +387,7 @@ static void
 cr_model_editor_init (CrModelEditor *self)
 {
   self->errors = g_ptr_array_new_with_free_func ((GDestroyNotify) editor_error_free);
+  self->diagnostics = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_model_diagnostic_free);
   gtk_orientable_set_orientation (GTK_ORIENTABLE (self), GTK_ORIENTATION_VERTICAL);
   gtk_widget_add_css_class (GTK_WIDGET (self), "model-editor");
 
@@ -448,6 +460,62 @@ cr_model_editor_set_text (CrModelEditor *editor, const char *text)
   /* Loading replaces any edit still waiting for its pause. */
   editor->edited = FALSE;
   validate (editor);
+}
+
+/* The number of characters @a and @b share at their start (@from_end FALSE) or their end,
+ * counting whole UTF-8 characters and at most @limit of them. */
+static glong
+shared_chars (const char *a, const char *b, gboolean from_end, glong limit)
+{
+  glong n_a = g_utf8_strlen (a, -1), n_b = g_utf8_strlen (b, -1);
+  glong n = 0;
+  while (n < limit && n < n_a && n < n_b)
+    {
+      const char *pa = g_utf8_offset_to_pointer (a, from_end ? n_a - n - 1 : n);
+      const char *pb = g_utf8_offset_to_pointer (b, from_end ? n_b - n - 1 : n);
+      if (g_utf8_get_char (pa) != g_utf8_get_char (pb))
+        break;
+      n++;
+    }
+  return n;
+}
+
+void
+cr_model_editor_apply_edit (CrModelEditor *editor, const char *text)
+{
+  g_return_if_fail (CR_IS_MODEL_EDITOR (editor));
+  g_return_if_fail (text != NULL);
+  g_autofree char *old = cr_model_editor_get_text (editor);
+  if (strcmp (old, text) == 0)
+    return;
+  glong n_old = g_utf8_strlen (old, -1), n_new = g_utf8_strlen (text, -1);
+  glong prefix = shared_chars (old, text, FALSE, MIN (n_old, n_new));
+  glong suffix = shared_chars (old, text, TRUE, MIN (n_old, n_new) - prefix);
+
+  GtkTextIter start, end;
+  gtk_text_buffer_begin_user_action (editor->buffer);
+  gtk_text_buffer_get_iter_at_offset (editor->buffer, &start, (int) prefix);
+  gtk_text_buffer_get_iter_at_offset (editor->buffer, &end, (int) (n_old - suffix));
+  gtk_text_buffer_delete (editor->buffer, &start, &end);
+  const char *insert_start = g_utf8_offset_to_pointer (text, prefix);
+  const char *insert_end = g_utf8_offset_to_pointer (text, n_new - suffix);
+  gtk_text_buffer_insert (editor->buffer, &start, insert_start, (int) (insert_end - insert_start));
+  gtk_text_buffer_end_user_action (editor->buffer);
+  validate (editor);
+}
+
+const CrModel *
+cr_model_editor_get_model (CrModelEditor *editor)
+{
+  g_return_val_if_fail (CR_IS_MODEL_EDITOR (editor), NULL);
+  return editor->model;
+}
+
+GPtrArray *
+cr_model_editor_get_diagnostics (CrModelEditor *editor)
+{
+  g_return_val_if_fail (CR_IS_MODEL_EDITOR (editor), NULL);
+  return editor->diagnostics;
 }
 
 char *

@@ -23,6 +23,7 @@
 #pragma once
 
 #include "data/data.h"
+#include "model/model.h"
 
 #include <gtksourceview/gtksource.h>
 
@@ -45,6 +46,12 @@ GtkWidget *cr_model_editor_new (void);
  * editing) and validates it at once. */
 void cr_model_editor_set_text (CrModelEditor *editor, const char *text);
 
+/* Replaces the text by @text as one edit a person made, in one undo step (only the part
+ * that differs is replaced, so the cursor and the scroll position stay where they were),
+ * and validates it at once; "changed" follows when it is valid, as after typing. The
+ * builder's graph edits come through here, so undo and redo cover them as well. */
+void cr_model_editor_apply_edit (CrModelEditor *editor, const char *text);
+
 /* Returns: (transfer full) the whole text; g_free () it. */
 char *cr_model_editor_get_text (CrModelEditor *editor);
 
@@ -54,6 +61,15 @@ void cr_model_editor_set_dataset (CrModelEditor *editor, const CrDataset *datase
 
 /* Returns: (transfer none) (nullable) the dataset given to set_dataset (). */
 const CrDataset *cr_model_editor_get_dataset (CrModelEditor *editor);
+
+/* Returns: (transfer none) (nullable) the model of the last validation (valid or not), or
+ * NULL when the text did not parse or nothing was validated yet. Valid until the next
+ * validation. */
+const CrModel *cr_model_editor_get_model (CrModelEditor *editor);
+
+/* Returns: (transfer none) (element-type CrModelDiagnostic) the errors of the last validation
+ * (empty when valid). Valid until the next validation. */
+GPtrArray *cr_model_editor_get_diagnostics (CrModelEditor *editor);
 
 /* Returns: whether the last validation found no error; FALSE before the first one. */
 gboolean cr_model_editor_is_valid (CrModelEditor *editor);

@@ -2044,6 +2044,65 @@ cr_model_set_argument (CrModel *model, const char *name, const char *arg_name, C
   return TRUE;
 }
 
+/* The statement of the stochastic variable @name, or NULL with @error set. */
+static CrStatement *
+require_stochastic (CrModel *model, const char *name, GError **error)
+{
+  CrStatement *statement;
+  if (!require_statement (model, name, &statement, NULL, error))
+    return NULL;
+  if (statement->kind != CR_STATEMENT_STOCHASTIC)
+    {
+      g_set_error (error, CR_MODEL_ERROR, CR_MODEL_ERROR_DISTRIBUTION, "'%s' has no distribution: it is computed", name);
+      return NULL;
+    }
+  return statement;
+}
+
+gboolean
+cr_model_remove_argument (CrModel *model, const char *name, const char *arg_name, GError **error)
+{
+  CrStatement *statement = require_stochastic (model, name, error);
+  if (statement == NULL)
+    return FALSE;
+  CrCall *call = statement->distribution;
+  gssize index = cr_call_find_argument (call, arg_name);
+  const CrDistribution *dist = cr_dist_lookup (call->name);
+  int k = dist != NULL ? cr_dist_arg_index (dist, arg_name) : -1;
+  /* Positional arguments after the removed one would shift into the wrong parameter: they
+   * are written by keyword from here on. */
+  guint positional = 0;
+  for (guint i = 0; i < call->arguments->len; i++)
+    {
+      CrArgument *argument = g_ptr_array_index (call->arguments, i);
+      if (argument->keyword != NULL)
+        continue;
+      if (index < 0 && k >= 0 && positional == (guint) k)
+        index = i;
+      else if (index >= 0 && dist != NULL && positional < dist->n_args)
+        argument->keyword = g_strdup (dist->arg_names[positional]);
+      positional++;
+    }
+  if (index >= 0)
+    cr_call_remove_argument (call, (size_t) index);
+  reset (model);
+  return TRUE;
+}
+
+gboolean
+cr_model_set_size (CrModel *model, const char *name, CrExpr *size, GError **error)
+{
+  CrStatement *statement = require_stochastic (model, name, error);
+  if (statement == NULL)
+    {
+      cr_expr_free (size);
+      return FALSE;
+    }
+  cr_statement_set_size (statement, size);
+  reset (model);
+  return TRUE;
+}
+
 gboolean
 cr_model_set_value (CrModel *model, const char *name, CrExpr *value, GError **error)
 {

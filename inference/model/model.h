@@ -206,6 +206,13 @@ gboolean cr_model_set_argument (CrModel *model,
                                 const char *arg_name,
                                 CrExpr *value,
                                 GError **error);
+/* Removes parameter or keyword @arg_name (such as "observed") from the distribution of @name,
+ * whether it was given by position or keyword; later positional arguments become keyword
+ * ones so they keep their meaning. Removing an argument that is not there does nothing. */
+gboolean cr_model_remove_argument (CrModel *model, const char *name, const char *arg_name, GError **error);
+/* Sets the [size] of the stochastic variable @name; @size NULL makes it a scalar (ownership
+ * taken). */
+gboolean cr_model_set_size (CrModel *model, const char *name, CrExpr *size, GError **error);
 /* Sets the right-hand side of a deterministic, local or data statement (ownership taken). */
 gboolean cr_model_set_value (CrModel *model, const char *name, CrExpr *value, GError **error);
 
