@@ -126,8 +126,8 @@ def make_multiple_regression():
     rows = []
     for _ in range(t["n"]):
         area = round(rng.lognormvariate(math.log(75.0), 0.3))
-        age = rng.randint(0, 90)
-        distance = round(rng.uniform(0.5, 15.0), 1)
+        age = rng.randint(0, 60)
+        distance = round(rng.uniform(0.5, 12.0), 1)
         x = [area, age, distance]
         mu = t["intercept"] + sum(b * (v - r) for b, v, r in zip(t["beta"], x, t["reference"]))
         rows.append((area, age, distance, round(rng.gauss(mu, t["sigma"]), 1)))
