@@ -4,12 +4,13 @@
 #include "config.h"
 #include "cr-code-view.h"
 #include "cr-data-view.h"
-#include "cr-model-editor.h"
+#include "cr-model-builder.h"
 #include "cr-plot-view.h"
 #include "diag/diag.h"
 #include "recording.h"
 #include "sample/sample.h"
 #include "store/store.h"
+#include "templates.h"
 
 #include <glib/gstdio.h>
 
@@ -27,7 +28,8 @@ struct _CrWindow
   CrDataView *data_view;
   gint64 shown_dataset_id; /* the project's dataset the Data view shows, or 0 */
   GtkStack *model_stack;
-  CrModelEditor *model_editor;
+  CrModelBuilder *model_builder;
+  CrModelEditor *model_editor; /* the builder's code pane */
   GtkWidget *run_button;
   GtkSpinButton *chains_spin, *tune_spin, *draws_spin, *target_spin, *depth_spin, *seed_spin;
   GtkStack *sampling_stack, *diagnostics_stack;
@@ -109,20 +111,42 @@ show_model (CrWindow *self, CrProject *project, GPtrArray *models, GError **erro
   self->model_id = self->dataset_id = 0;
   if (models == NULL || models->len == 0)
     {
-      gtk_stack_set_visible_child_name (self->model_stack, "empty");
+      /* A project without a model starts an empty one over its first table: the first
+       * edit stores it. */
+      g_autoptr (GPtrArray) datasets = cr_project_list_datasets (project, error);
+      if (datasets == NULL)
+        return FALSE;
+      if (datasets->len > 0)
+        {
+          self->dataset_id = ((const CrDatasetInfo *) g_ptr_array_index (datasets, 0))->id;
+          if ((self->dataset = cr_project_load_dataset (project, self->dataset_id, error)) == NULL)
+            return FALSE;
+        }
+      cr_model_builder_set_dataset (self->model_builder, self->dataset);
+      cr_model_builder_load (self->model_builder, "", NULL);
+      gtk_stack_set_visible_child_name (self->model_stack, "code");
       return TRUE;
     }
+  /* The project opens on the model worked on last. */
   const CrModelInfo *info = g_ptr_array_index (models, 0);
+  for (guint i = 1; i < models->len; i++)
+    {
+      const CrModelInfo *other = g_ptr_array_index (models, i);
+      if (g_strcmp0 (other->modified, info->modified) >= 0)
+        info = other;
+    }
   self->model_text = cr_project_load_model_text (project, info->id, error);
   if (self->model_text == NULL)
     return FALSE;
+  g_autoptr (GError) layout_error = NULL;
+  g_autofree char *layout = cr_project_load_model_layout (project, info->id, &layout_error);
   self->model_name = g_strdup (info->name);
   self->model_id = info->id;
   self->dataset_id = info->dataset_id;
   if (info->dataset_id > 0 && (self->dataset = cr_project_load_dataset (project, info->dataset_id, error)) == NULL)
     return FALSE;
-  cr_model_editor_set_dataset (self->model_editor, self->dataset);
-  cr_model_editor_set_text (self->model_editor, self->model_text);
+  cr_model_builder_set_dataset (self->model_builder, self->dataset);
+  cr_model_builder_load (self->model_builder, self->model_text, layout);
   gtk_stack_set_visible_child_name (self->model_stack, "code");
   return TRUE;
 }
@@ -523,7 +547,7 @@ refresh_model_dataset (CrWindow *self)
     return;
   g_clear_pointer (&self->dataset, cr_dataset_free);
   self->dataset = cr_project_load_dataset (self->project, self->dataset_id, NULL);
-  cr_model_editor_set_dataset (self->model_editor, self->dataset);
+  cr_model_builder_set_dataset (self->model_builder, self->dataset);
 }
 
 static void
@@ -570,9 +594,10 @@ cr_window_import_csv (CrWindow *self, const char *path, GError **error)
   if (id > 0 ? !cr_project_replace_dataset (self->project, id, dataset, error)
              : (id = cr_project_add_dataset (self->project, dataset, path, error)) == 0)
     return FALSE;
-  /* A model without data takes this table. */
-  if (self->model_text != NULL && self->dataset_id == 0
-      && cr_project_save_model (self->project, self->model_name, self->model_text, id, NULL) > 0)
+  /* A model without data takes this table (a project without a model keeps it for the first). */
+  if (self->dataset_id == 0
+      && (self->model_text == NULL
+          || cr_project_save_model (self->project, self->model_name, self->model_text, id, NULL) > 0))
     self->dataset_id = id;
   if (id == self->dataset_id)
     refresh_model_dataset (self);
@@ -607,16 +632,118 @@ on_model_validated (CrWindow *self, gboolean valid)
 static void
 on_model_changed (CrWindow *self, const char *text)
 {
-  if (self->project == NULL || self->model_name == NULL)
+  if (self->project == NULL)
     return;
   g_autoptr (GError) error = NULL;
-  if (cr_project_save_model (self->project, self->model_name, text, self->dataset_id, &error) == 0)
+  gint64 id = cr_project_save_model (self->project, self->model_name != NULL ? self->model_name : "model", text,
+                                     self->dataset_id, &error);
+  if (id == 0)
     {
       cr_window_show_error (self, _("The Model Could Not Be Saved"), error);
       return;
     }
+  if (self->model_name == NULL)
+    self->model_name = g_strdup ("model");
+  self->model_id = id;
   g_free (self->model_text);
   self->model_text = g_strdup (text);
+  set_running (self, cr_window_is_sampling (self));
+}
+
+/* The canvas positions are kept with the model, apart from its text. */
+static void
+on_layout_changed (CrWindow *self)
+{
+  if (self->project == NULL || self->model_id == 0)
+    return;
+  g_autofree char *layout = cr_model_builder_get_layout (self->model_builder);
+  g_autoptr (GError) error = NULL;
+  if (!cr_project_save_model_layout (self->project, self->model_id, layout, &error))
+    cr_window_show_error (self, _("The Layout Could Not Be Saved"), error);
+}
+
+static void
+on_edit_failed (CrWindow *self, const char *message)
+{
+  show_toast (self, message);
+}
+
+/* A template comes in as a new model of the project with its own data: nothing the person
+ * had is replaced, and the model they had stays in the project. */
+gboolean
+cr_window_load_template (CrWindow *self, const char *id, GError **error)
+{
+  g_return_val_if_fail (CR_IS_WINDOW (self), FALSE);
+  g_return_val_if_fail (id != NULL, FALSE);
+  if (self->project == NULL)
+    {
+      g_set_error (error, G_IO_ERROR, G_IO_ERROR_NOT_FOUND, _("Open or create a project first: a model lives in a project"));
+      return FALSE;
+    }
+  g_autofree char *text = NULL;
+  g_autoptr (CrDataset) dataset = NULL;
+  g_autoptr (CrTemplate) template_ = cr_templates_read (id, &text, &dataset, error);
+  if (template_ == NULL)
+    return FALSE;
+  g_autoptr (GPtrArray) models = cr_project_list_models (self->project, error);
+  g_autoptr (GPtrArray) datasets = models != NULL ? cr_project_list_datasets (self->project, error) : NULL;
+  if (datasets == NULL)
+    return FALSE;
+  /* A name not yet taken: "Coin flip", "Coin flip 2", ... */
+  g_autofree char *name = NULL;
+  for (guint n = 1; name == NULL; n++)
+    {
+      char *candidate = n == 1 ? g_strdup (template_->title) : g_strdup_printf ("%s %u", template_->title, n);
+      gboolean taken = FALSE;
+      for (guint i = 0; i < models->len; i++)
+        taken = taken || strcmp (((const CrModelInfo *) g_ptr_array_index (models, i))->name, candidate) == 0;
+      if (taken)
+        g_free (candidate);
+      else
+        name = candidate;
+    }
+  gint64 dataset_id = 0;
+  for (guint i = 0; i < datasets->len; i++)
+    if (strcmp (((const CrDatasetInfo *) g_ptr_array_index (datasets, i))->name, cr_dataset_get_name (dataset)) == 0)
+      dataset_id = ((const CrDatasetInfo *) g_ptr_array_index (datasets, i))->id;
+  if (dataset_id == 0 && (dataset_id = cr_project_add_dataset (self->project, dataset, template_->data, error)) == 0)
+    return FALSE;
+  if (cr_project_save_model (self->project, name, text, dataset_id, error) == 0)
+    return FALSE;
+  g_autoptr (GPtrArray) updated = cr_project_list_models (self->project, error);
+  g_autoptr (GPtrArray) all_data = updated != NULL ? cr_project_list_datasets (self->project, error) : NULL;
+  if (all_data == NULL || !show_model (self, self->project, updated, error))
+    return FALSE;
+  show_datasets (self, all_data);
+  g_autofree char *toast = g_strdup_printf (_("“%s” added to the project with its example data"), name);
+  show_toast (self, toast);
+  return TRUE;
+}
+
+static void
+on_template_requested (CrWindow *self, const char *id)
+{
+  g_autoptr (GError) error = NULL;
+  if (!cr_window_load_template (self, id, &error))
+    cr_window_show_error (self, _("The Template Could Not Be Loaded"), error);
+}
+
+static void
+add_templates (CrWindow *self)
+{
+  g_autoptr (GError) error = NULL;
+  g_autoptr (GPtrArray) templates = cr_templates_list (&error);
+  if (templates == NULL)
+    {
+      g_warning ("The model templates are missing: %s", error->message);
+      return;
+    }
+  CrModelPalette *palette = cr_model_builder_get_palette (self->model_builder);
+  for (guint i = 0; i < templates->len; i++)
+    {
+      const CrTemplate *template_ = g_ptr_array_index (templates, i);
+      cr_model_palette_add_template (palette, template_->id, template_->title, template_->description);
+    }
 }
 
 /* Running */
@@ -1340,7 +1467,7 @@ cr_window_class_init (CrWindowClass *klass)
   object_class->dispose = cr_window_dispose;
 
   g_type_ensure (CR_TYPE_CODE_VIEW);
-  g_type_ensure (CR_TYPE_MODEL_EDITOR);
+  g_type_ensure (CR_TYPE_MODEL_BUILDER);
   g_type_ensure (CR_TYPE_DATA_VIEW);
   g_type_ensure (CR_TYPE_PLOT_VIEW);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/credence/Credence/ui/cr-window.ui");
@@ -1349,7 +1476,7 @@ cr_window_class_init (CrWindowClass *klass)
   gtk_widget_class_bind_template_child (widget_class, CrWindow, stack);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, data_view);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, model_stack);
-  gtk_widget_class_bind_template_child (widget_class, CrWindow, model_editor);
+  gtk_widget_class_bind_template_child (widget_class, CrWindow, model_builder);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, run_button);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, chains_spin);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, tune_spin);
@@ -1384,6 +1511,11 @@ static void
 cr_window_init (CrWindow *self)
 {
   gtk_widget_init_template (GTK_WIDGET (self));
+  self->model_editor = cr_model_builder_get_editor (self->model_builder);
+  add_templates (self);
+  g_signal_connect_swapped (self->model_builder, "layout-changed", G_CALLBACK (on_layout_changed), self);
+  g_signal_connect_swapped (self->model_builder, "template-requested", G_CALLBACK (on_template_requested), self);
+  g_signal_connect_swapped (self->model_builder, "edit-failed", G_CALLBACK (on_edit_failed), self);
   self->chain_rows = g_ptr_array_new ();
   self->run_ids = g_array_new (FALSE, FALSE, sizeof (gint64));
   g_signal_connect_swapped (self->model_editor, "validated", G_CALLBACK (on_model_validated), self);

@@ -32,6 +32,10 @@ const CrSampleSummary *cr_window_get_summary (CrWindow *window);
  * error in the Data view, which keeps the data it showed. */
 gboolean cr_window_import_csv (CrWindow *window, const char *path, GError **error);
 
+/* Adds model template @id (templates.h) to the project as a new model with its example data,
+ * and shows it, as choosing it in the palette does. */
+gboolean cr_window_load_template (CrWindow *window, const char *id, GError **error);
+
 /* Export what the window shows, as the menu's Export items do: the plot on show (the suffix of
  * @path picks PNG, SVG or PDF), the summary as CSV, or the run's draws as CmdStan CSV files
  * into the folder @dir. FALSE with @error when there is nothing to export or the write fails. */

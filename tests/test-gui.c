@@ -6,7 +6,7 @@
 #include "cr-application.h"
 #include "cr-code-view.h"
 #include "cr-data-view.h"
-#include "cr-model-editor.h"
+#include "cr-model-builder.h"
 #include "cr-plot-view.h"
 #include "cr-window.h"
 #include "data/data.h"
@@ -171,7 +171,7 @@ test_opens_example (Fixture *fixture, gconstpointer data)
   AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, "stack"));
   adw_view_stack_set_visible_child_name (stack, "model");
   gui_settle (50);
-  CrModelEditor *editor = CR_MODEL_EDITOR (template_child (window, "model_editor"));
+  CrModelEditor *editor = cr_model_builder_get_editor (CR_MODEL_BUILDER (template_child (window, "model_builder")));
   g_assert_true (gtk_widget_get_mapped (GTK_WIDGET (editor)));
   g_autofree char *text = cr_model_editor_get_text (editor);
   g_assert_nonnull (strstr (text, "theta_tilde[school] ~ Normal(0, 1)"));
@@ -202,7 +202,7 @@ test_dark_style (Fixture *fixture, gconstpointer data)
   AdwStyleManager *style = adw_style_manager_get_default ();
   CrWindow *window = activate (fixture);
   AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, "stack"));
-  GtkSourceView *code = cr_model_editor_get_view (CR_MODEL_EDITOR (template_child (window, "model_editor")));
+  GtkSourceView *code = cr_model_editor_get_view (cr_model_builder_get_editor (CR_MODEL_BUILDER (template_child (window, "model_builder"))));
   GtkSourceBuffer *buffer = GTK_SOURCE_BUFFER (gtk_text_view_get_buffer (GTK_TEXT_VIEW (code)));
 
   /* The app sets no scheme of its own, so it follows the system's preference. */
@@ -247,9 +247,13 @@ test_opens_file_argument (Fixture *fixture, gconstpointer data)
   const CrDataset *shown = cr_data_view_get_dataset (CR_DATA_VIEW (template_child (CR_WINDOW (window), "data_view")));
   g_assert_cmpstr (cr_dataset_get_name (shown), ==, "trial");
   g_assert_cmpuint (cr_dataset_get_n_rows (shown), ==, 4);
-  /* No model in this project: the Model view says what will be there. */
+  /* No model in this project: the builder starts an empty one over the project's table. */
   GtkStack *model_stack = GTK_STACK (template_child (CR_WINDOW (window), "model_stack"));
-  g_assert_cmpstr (gtk_stack_get_visible_child_name (model_stack), ==, "empty");
+  g_assert_cmpstr (gtk_stack_get_visible_child_name (model_stack), ==, "code");
+  CrModelBuilder *builder = CR_MODEL_BUILDER (template_child (CR_WINDOW (window), "model_builder"));
+  g_assert_cmpuint (cr_model_canvas_get_n_nodes (cr_model_builder_get_canvas (builder)), ==, 0);
+  g_assert_true (cr_model_palette_is_visible (cr_model_builder_get_palette (builder), CR_PALETTE_DATA, "dose"));
+  g_assert_false (gtk_widget_is_sensitive (find_button (GTK_WIDGET (window), NULL, "_Run")));
 }
 
 static gboolean
@@ -541,7 +545,7 @@ static void
 test_edit_model (Fixture *fixture, gconstpointer data)
 {
   CrWindow *window = open_coin (fixture);
-  CrModelEditor *editor = CR_MODEL_EDITOR (template_child (window, "model_editor"));
+  CrModelEditor *editor = cr_model_builder_get_editor (CR_MODEL_BUILDER (template_child (window, "model_builder")));
   GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (cr_model_editor_get_view (editor)));
   g_assert_true (run_enabled (window));
   guint changes = 0;
@@ -612,6 +616,239 @@ test_import_csv (Fixture *fixture, gconstpointer data)
   g_assert_cmpstr (((CrDatasetInfo *) g_ptr_array_index (datasets, 0))->name, ==, "flips");
 }
 
+
+/* qsort's and g_ptr_array_sort's comparison of two strings through pointers to them. */
+static int
+compare_strings (const void *a, const void *b)
+{
+  return strcmp (*(const char *const *) a, *(const char *const *) b);
+}
+
+/* The builder's nodes in a canvas's order, as "name:kind" joined by spaces, sorted. */
+static char *
+canvas_nodes (CrModelCanvas *canvas)
+{
+  g_autoptr (GPtrArray) names = g_ptr_array_new_with_free_func (g_free);
+  for (guint i = 0; i < cr_model_canvas_get_n_nodes (canvas); i++)
+    {
+      const char *name = cr_model_canvas_get_node_name (canvas, i);
+      CrCanvasNodeKind kind;
+      g_assert_true (cr_model_canvas_get_node_kind (canvas, name, &kind));
+      g_ptr_array_add (names, g_strdup_printf ("%s:%d", name, kind));
+    }
+  g_ptr_array_sort (names, compare_strings);
+  g_ptr_array_add (names, NULL);
+  return g_strjoinv (" ", (char **) names->pdata);
+}
+
+static char *
+parents_of (CrModelCanvas *canvas, const char *name)
+{
+  g_auto (GStrv) parents = cr_model_canvas_get_parents (canvas, name);
+  g_assert_nonnull (parents);
+  qsort (parents, g_strv_length (parents), sizeof (char *), compare_strings);
+  return g_strjoinv (",", parents);
+}
+
+/* Sets inspector entry @key to @text and applies it, as typing and pressing Enter does. */
+static void
+inspector_set (CrNodeInspector *inspector, const char *key, const char *text)
+{
+  GtkWidget *row = cr_node_inspector_get_row (inspector, key);
+  g_assert_nonnull (row);
+  gtk_editable_set_text (GTK_EDITABLE (row), text);
+  g_assert_true (cr_node_inspector_apply (inspector, key));
+  gui_settle (5);
+}
+
+static char *
+editor_text (CrModelBuilder *builder)
+{
+  return cr_model_editor_get_text (cr_model_builder_get_editor (builder));
+}
+
+static gboolean
+is_valid (gpointer editor)
+{
+  return cr_model_editor_is_valid (CR_MODEL_EDITOR (editor));
+}
+
+/* A person builds the linear regression without typing a line of code: a CSV comes in, the
+ * palette adds priors and a likelihood, the inspector names them and sets their arguments.
+ * The code pane shows the model as text; an edit of the text changes the graph; undo takes
+ * it back; the model and the positions of its nodes are in the project when it reopens. */
+static void
+test_build_linreg (Fixture *fixture, gconstpointer data)
+{
+  g_autofree char *path = g_build_filename (fixture->dir, "build.credence", NULL);
+  g_autofree char *csv = g_build_filename (fixture->dir, "heights.csv", NULL);
+  g_assert_true (g_file_set_contents (csv, "x,y\n1.0,2.1\n2.0,3.9\n3.0,6.2\n4.0,8.1\n5.0,9.8\n6.0,12.2\n", -1, NULL));
+  {
+    g_autoptr (CrProject) project = cr_project_create (path, NULL);
+    g_assert_nonnull (project);
+  }
+  g_autoptr (GFile) file = g_file_new_for_path (path);
+  g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
+  CrWindow *window = CR_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  g_assert_true (gui_wait_for (gui_is_mapped, window, GUI_TIMEOUT_US));
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cr_window_import_csv (window, csv, &error));
+  g_assert_no_error (error);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (template_child (window, "stack")), "model");
+  gui_settle (20);
+
+  CrModelBuilder *builder = CR_MODEL_BUILDER (template_child (window, "model_builder"));
+  CrModelPalette *palette = cr_model_builder_get_palette (builder);
+  CrNodeInspector *inspector = cr_model_builder_get_inspector (builder);
+  CrModelCanvas *canvas = cr_model_builder_get_canvas (builder);
+  CrModelEditor *editor = cr_model_builder_get_editor (builder);
+  g_assert_true (run_disabled (window));
+
+  /* The palette lists the columns, and its search finds the advice on scales. */
+  g_assert_true (cr_model_palette_is_visible (palette, CR_PALETTE_DATA, "x"));
+  cr_model_palette_set_search (palette, "scale");
+  g_assert_true (cr_model_palette_is_visible (palette, CR_PALETTE_PRIOR, "HalfNormal"));
+  g_assert_false (cr_model_palette_is_visible (palette, CR_PALETTE_PRIOR, "Beta"));
+  g_assert_nonnull (strstr (cr_model_palette_get_hint (palette, CR_PALETTE_PRIOR, "Uniform"), "bad idea"));
+  cr_model_palette_set_search (palette, "");
+
+  /* The intercept and the slope: a Normal prior each, renamed and given a scale. */
+  static const char *const coefficients[] = { "alpha", "beta" };
+  for (size_t i = 0; i < G_N_ELEMENTS (coefficients); i++)
+    {
+      g_assert_true (cr_model_palette_activate (palette, CR_PALETTE_PRIOR, "Normal"));
+      gui_settle (5);
+      g_assert_cmpstr (cr_model_canvas_get_selected (canvas), ==, "theta");
+      g_assert_cmpstr (cr_node_inspector_get_node (inspector), ==, "theta");
+      inspector_set (inspector, "name", coefficients[i]);
+      g_assert_cmpstr (cr_node_inspector_get_node (inspector), ==, coefficients[i]);
+      inspector_set (inspector, "sigma", "10");
+    }
+  g_assert_true (cr_model_palette_activate (palette, CR_PALETTE_PRIOR, "HalfNormal"));
+  gui_settle (5);
+  g_assert_cmpstr (cr_model_canvas_get_selected (canvas), ==, "sigma");
+  inspector_set (inspector, "sigma", "5");
+  /* The likelihood observes the column not modelled yet: y. */
+  g_assert_true (cr_model_palette_activate (palette, CR_PALETTE_LIKELIHOOD, "Normal"));
+  gui_settle (5);
+  g_assert_cmpstr (cr_model_canvas_get_selected (canvas), ==, "y");
+  inspector_set (inspector, "mu", "alpha + beta * x");
+  inspector_set (inspector, "sigma", "sigma");
+
+  g_autofree char *built = editor_text (builder);
+  g_assert_cmpstr (built, ==, "alpha ~ Normal(0, 10)\nbeta ~ Normal(0, 10)\nsigma ~ HalfNormal(5)\n"
+                              "y ~ Normal(alpha + beta * x, sigma)\n");
+  g_assert_true (cr_model_editor_is_valid (editor));
+  g_assert_true (gui_wait_for (run_enabled, window, GUI_TIMEOUT_US));
+  g_autofree char *nodes = canvas_nodes (canvas);
+  g_autofree char *expected_nodes = g_strdup_printf ("alpha:%d beta:%d sigma:%d x:%d y:%d", CR_CANVAS_NODE_FREE,
+                                                     CR_CANVAS_NODE_FREE, CR_CANVAS_NODE_FREE, CR_CANVAS_NODE_DATA,
+                                                     CR_CANVAS_NODE_OBSERVED);
+  g_assert_cmpstr (nodes, ==, expected_nodes);
+  g_autofree char *y_parents = parents_of (canvas, "y");
+  g_assert_cmpstr (y_parents, ==, "alpha,beta,sigma,x");
+
+  /* A bad argument shows on its node and disables Run; undo takes it back. */
+  inspector_set (inspector, "sigma", "alpha");
+  g_assert_true (run_disabled (window));
+  g_assert_nonnull (cr_model_canvas_get_node_error (canvas, "y"));
+  g_assert_nonnull (strstr (cr_model_canvas_get_node_error (canvas, "y"), "sigma of Normal must be positive"));
+  gtk_widget_activate_action (GTK_WIDGET (builder), "builder.undo", NULL);
+  g_assert_true (gui_wait_for (is_valid, editor, GUI_TIMEOUT_US));
+  g_assert_null (cr_model_canvas_get_node_error (canvas, "y"));
+
+  /* The text, edited: a deterministic mean joins the graph after the typing pause. */
+  GtkTextBuffer *buffer = gtk_text_view_get_buffer (GTK_TEXT_VIEW (cr_model_editor_get_view (editor)));
+  GtkTextIter start, end;
+  gtk_text_buffer_get_iter_at_line (buffer, &start, 3);
+  gtk_text_buffer_get_end_iter (buffer, &end);
+  gtk_text_buffer_begin_user_action (buffer);
+  gtk_text_buffer_delete_interactive (buffer, &start, &end, TRUE);
+  gtk_text_buffer_insert_interactive (buffer, &start, "mu = alpha + beta * x\ny ~ Normal(mu, sigma)\n", -1, TRUE);
+  gtk_text_buffer_end_user_action (buffer);
+  guint changes = 0;
+  g_signal_connect_swapped (editor, "changed", G_CALLBACK (count_change), &changes);
+  g_assert_true (gui_wait_for (saw_change, &changes, GUI_TIMEOUT_US));
+  CrCanvasNodeKind kind;
+  g_assert_true (cr_model_canvas_get_node_kind (canvas, "mu", &kind));
+  g_assert_cmpint (kind, ==, CR_CANVAS_NODE_DETERMINISTIC);
+  g_autofree char *mu_parents = parents_of (canvas, "y");
+  g_assert_cmpstr (mu_parents, ==, "mu,sigma");
+
+  /* Undo: the text and the graph are as the builder left them. */
+  changes = 0;
+  gtk_widget_activate_action (GTK_WIDGET (builder), "builder.undo", NULL);
+  g_assert_true (gui_wait_for (saw_change, &changes, GUI_TIMEOUT_US));
+  g_signal_handlers_disconnect_by_data (editor, &changes);
+  g_autofree char *undone = editor_text (builder);
+  g_assert_cmpstr (undone, ==, built);
+  g_assert_false (cr_model_canvas_get_node_kind (canvas, "mu", &kind));
+
+  /* A node moved, as a drag does, and Save. */
+  g_assert_true (cr_model_canvas_get_node_position (canvas, "alpha", NULL, NULL));
+  cr_model_canvas_set_node_position (canvas, "alpha", 412.0, 37.0);
+  g_signal_emit_by_name (canvas, "layout-changed");
+  gtk_widget_activate_action (GTK_WIDGET (window), "win.save", NULL);
+  gui_settle (20);
+  gui_save_screenshot (GTK_WIDGET (window), "builder-linreg.png");
+  gtk_window_destroy (GTK_WINDOW (window));
+  gui_settle (20);
+
+  /* Reopened: the same model, the same data, alpha where it was put. */
+  g_application_open (G_APPLICATION (fixture->app), &file, 1, "");
+  window = CR_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (fixture->app)));
+  g_assert_true (gui_wait_for (gui_is_mapped, window, GUI_TIMEOUT_US));
+  gui_settle (20);
+  builder = CR_MODEL_BUILDER (template_child (window, "model_builder"));
+  canvas = cr_model_builder_get_canvas (builder);
+  g_autofree char *reopened = editor_text (builder);
+  g_assert_cmpstr (reopened, ==, built);
+  g_assert_true (cr_model_editor_is_valid (cr_model_builder_get_editor (builder)));
+  g_autofree char *reopened_nodes = canvas_nodes (canvas);
+  g_assert_cmpstr (reopened_nodes, ==, expected_nodes);
+  double x, y;
+  g_assert_true (cr_model_canvas_get_node_position (canvas, "alpha", &x, &y));
+  g_assert_cmpfloat (x, ==, 412.0);
+  g_assert_cmpfloat (y, ==, 37.0);
+  g_assert_true (gui_wait_for (run_enabled, window, GUI_TIMEOUT_US));
+}
+
+/* A template from the palette comes in as a new model with its data, beside the one there;
+ * the hierarchical one draws its school means in a plate of the school levels. */
+static void
+test_template (Fixture *fixture, gconstpointer data)
+{
+  CrWindow *window = open_coin (fixture);
+  adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (template_child (window, "stack")), "model");
+  CrModelBuilder *builder = CR_MODEL_BUILDER (template_child (window, "model_builder"));
+  CrModelPalette *palette = cr_model_builder_get_palette (builder);
+  static const char *const ids[] = { "coin", "ab_test", "linear_regression", "multiple_regression",
+                                     "logistic_regression", "poisson_regression", "hierarchical", "ar1",
+                                     "calibration", "mixture" };
+  for (size_t i = 0; i < G_N_ELEMENTS (ids); i++)
+    g_assert_true (cr_model_palette_is_visible (palette, CR_PALETTE_TEMPLATE, ids[i]));
+  g_assert_true (cr_model_palette_activate (palette, CR_PALETTE_TEMPLATE, "hierarchical"));
+  gui_settle (20);
+  CrModelCanvas *canvas = cr_model_builder_get_canvas (builder);
+  g_assert_true (cr_model_editor_is_valid (cr_model_builder_get_editor (builder)));
+  g_assert_true (gui_wait_for (run_enabled, window, GUI_TIMEOUT_US));
+  CrCanvasNodeKind kind;
+  g_assert_true (cr_model_canvas_get_node_kind (canvas, "school_mu", &kind));
+  g_assert_cmpint (kind, ==, CR_CANVAS_NODE_FREE);
+  g_assert_nonnull (cr_model_canvas_get_plate_label (canvas, "school_mu"));
+  g_assert_nonnull (strstr (cr_model_canvas_get_plate_label (canvas, "school_mu"), "school"));
+  cr_model_canvas_select (canvas, "school_mu");
+  gui_settle (20);
+  gui_save_screenshot (GTK_WIDGET (window), "builder.png");
+
+  /* Both models are in the project: nothing was replaced. */
+  g_autoptr (CrProject) project = cr_project_open (cr_window_get_project_path (window), NULL);
+  g_autoptr (GPtrArray) models = cr_project_list_models (project, NULL);
+  g_assert_cmpuint (models->len, ==, 2);
+  g_autoptr (GPtrArray) datasets = cr_project_list_datasets (project, NULL);
+  g_assert_cmpuint (datasets->len, ==, 1);
+}
+
 static void
 test_french (Fixture *fixture, gconstpointer data)
 {
@@ -670,6 +907,8 @@ main (int argc, char **argv)
       ADD ("/gui/run/refuses-invalid", test_run_refuses_invalid);
       ADD ("/gui/model/edit", test_edit_model);
       ADD ("/gui/data/import-csv", test_import_csv);
+      ADD ("/gui/model/build-linreg", test_build_linreg);
+      ADD ("/gui/model/template", test_template);
     }
 #undef ADD
   int status = g_test_run ();
