@@ -121,6 +121,11 @@ struct _CrModelCanvas
   GHashTable *positions;   /* name -> double[2], every name placed so far or loaded */
   GHashTable *known_plates; /* name -> PlateSpec from the last valid model it was in */
   char *selected;
+  /* A person placed nodes (a drag, a stored layout, set_node_position ()): a changed graph
+   * then keeps their places and fits new nodes around them. Until then, and after relayout (),
+   * every change of the graph's structure lays it out afresh, as a model built node by node
+   * deserves. */
+  gboolean arranged;
 
   double zoom;
   double pan_x, pan_y; /* widget = canvas * zoom + pan */
@@ -1158,6 +1163,23 @@ balance (Order *order)
       }
 }
 
+/* The graph's structure: every node with its kind, plate and parents, for telling whether a new
+ * model changed it. */
+static char *
+structure_signature (CrModelCanvas *self)
+{
+  GString *text = g_string_new (NULL);
+  for (guint i = 0; i < self->nodes->len; i++)
+    {
+      const CanvasNode *node = g_ptr_array_index (self->nodes, i);
+      g_string_append_printf (text, "%s/%d/%d<", node->name, node->kind, node->plate);
+      for (guint k = 0; k < node->parents->len; k++)
+        g_string_append_printf (text, "%s,", (const char *) g_ptr_array_index (node->parents, k));
+      g_string_append_c (text, ';');
+    }
+  return g_string_free (text, FALSE);
+}
+
 /* Lays out every node: sets x and y of each (centres), from layer, order and balancing. */
 static void
 layout_all (CrModelCanvas *self, int *layers)
@@ -1799,6 +1821,7 @@ on_drag_end (GtkGestureDrag *gesture, double offset_x, double offset_y, CrModelC
   on_drag_update (gesture, offset_x, offset_y, self);
   gboolean moved = self->drag_node != NULL && self->drag_moved;
   g_clear_pointer (&self->drag_node, g_free);
+  self->arranged = self->arranged || moved;
   if (moved)
     g_signal_emit (self, signals[SIGNAL_LAYOUT_CHANGED], 0);
 }
@@ -2075,6 +2098,7 @@ cr_model_canvas_set_model (CrModelCanvas *canvas, const CrModel *model, GPtrArra
 {
   g_return_if_fail (CR_IS_MODEL_CANVAS (canvas));
   gboolean was_empty = canvas->nodes->len == 0;
+  g_autofree char *old_structure = structure_signature (canvas);
   g_autoptr (GHashTable) previous = g_hash_table_new_full (g_str_hash, g_str_equal, g_free, NULL);
   for (guint i = 0; i < canvas->nodes->len; i++)
     g_hash_table_add (previous, g_strdup (((CanvasNode *) g_ptr_array_index (canvas->nodes, i))->name));
@@ -2103,7 +2127,19 @@ cr_model_canvas_set_model (CrModelCanvas *canvas, const CrModel *model, GPtrArra
   gboolean placed_any = FALSE;
   for (guint i = 0; i < canvas->nodes->len; i++)
     placed_any = placed_any || !fixed[i];
-  if (placed_any)
+  g_autofree char *new_structure = structure_signature (canvas);
+  if (!canvas->arranged && !was_empty && strcmp (old_structure, new_structure) != 0)
+    {
+      layout_all (canvas, NULL);
+      for (guint i = 0; i < canvas->nodes->len; i++)
+        {
+          CanvasNode *node = g_ptr_array_index (canvas->nodes, i);
+          set_node_xy (canvas, node, node->x, node->y);
+        }
+      cr_model_canvas_zoom_to_fit (canvas);
+      placed_any = TRUE;
+    }
+  else if (placed_any)
     place_new_nodes (canvas, fixed);
   if (was_empty && canvas->nodes->len > 0)
     cr_model_canvas_zoom_to_fit (canvas);
@@ -2120,6 +2156,7 @@ void
 cr_model_canvas_relayout (CrModelCanvas *canvas)
 {
   g_return_if_fail (CR_IS_MODEL_CANVAS (canvas));
+  canvas->arranged = FALSE;
   layout_all (canvas, NULL);
   for (guint i = 0; i < canvas->nodes->len; i++)
     {
@@ -2264,6 +2301,7 @@ cr_model_canvas_set_node_position (CrModelCanvas *canvas, const char *name, doub
   if (node == NULL)
     return;
   set_node_xy (canvas, node, x, y);
+  canvas->arranged = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (canvas));
 }
 
@@ -2409,6 +2447,7 @@ cr_model_canvas_load_layout (CrModelCanvas *canvas, const char *json, GError **e
           g_hash_table_replace (canvas->positions, g_strdup (link->data), position);
         }
     }
+  canvas->arranged = TRUE;
   gtk_widget_queue_draw (GTK_WIDGET (canvas));
   return TRUE;
 }

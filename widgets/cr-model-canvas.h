@@ -14,7 +14,11 @@
  *
  * Coordinates: node positions are in canvas (model) units, the units of a label at zoom 1;
  * widget = canvas * zoom + pan. Positions belong to names: they survive set_model (), and a
- * name that disappears and comes back finds its old place when that is still free.
+ * name that disappears and comes back finds its old place when that is still free. Until a
+ * person arranges the graph (drags a node, or a stored layout is loaded, or
+ * set_node_position () is called), and again after relayout (), a change in the graph's
+ * structure (nodes, parents, plates) lays the whole graph out afresh, so a model built node by
+ * node reads as well as one that came from text.
  *
  * Invariants: node names are unique; every parent of a node is a node; the selection is a node
  * or NULL; after set_model () or relayout () no two node boxes overlap unless the user or
