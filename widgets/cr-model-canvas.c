@@ -13,7 +13,6 @@
  * GNOME's diagrams and captions are; everything else is sized around them. */
 #define LABEL_SIZE 12.0
 #define PLATE_LABEL_SIZE 11.0
-#define BADGE_LABEL_SIZE 10.0
 #define NODE_HEIGHT 36.0
 #define NODE_MIN_WIDTH 64.0
 #define BOX_PADDING 14.0       /* between a box's label and its sides */
@@ -26,7 +25,9 @@
 #define PLATE_RADIUS 10.0
 #define DATA_RADIUS 9.0
 #define BOX_RADIUS 3.0
-#define BADGE_RADIUS 7.0
+#define BADGE_RADIUS 8.0
+#define BADGE_RING_WIDTH 1.5
+#define BADGE_MARK_WIDTH 2.0
 #define ARROW_LENGTH 9.0
 #define ARROW_HALF_WIDTH 4.0
 #define EDGE_WIDTH 1.3
@@ -319,15 +320,13 @@ set_node_xy (CrModelCanvas *self, CanvasNode *node, double x, double y)
 
 /* A layout for a label of @size pixels in the widget's font family. */
 static PangoLayout *
-create_label_layout (CrModelCanvas *self, double size, gboolean bold)
+create_label_layout (CrModelCanvas *self, double size)
 {
   PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
   PangoFontDescription *font
       = pango_font_description_copy (pango_context_get_font_description (
           gtk_widget_get_pango_context (GTK_WIDGET (self))));
   pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   return layout;
@@ -347,7 +346,7 @@ node_markup (const CanvasNode *node)
 static void
 measure_node (CrModelCanvas *self, CanvasNode *node)
 {
-  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE, FALSE);
+  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE);
   g_autofree char *markup = node_markup (node);
   pango_layout_set_markup (layout, markup, -1);
   int text_width, text_height;
@@ -361,7 +360,7 @@ measure_node (CrModelCanvas *self, CanvasNode *node)
 static void
 measure_plate (CrModelCanvas *self, CanvasPlate *plate)
 {
-  g_autoptr (PangoLayout) layout = create_label_layout (self, PLATE_LABEL_SIZE, FALSE);
+  g_autoptr (PangoLayout) layout = create_label_layout (self, PLATE_LABEL_SIZE);
   pango_layout_set_text (layout, plate->label, -1);
   int width, height;
   pango_layout_get_pixel_size (layout, &width, &height);
@@ -1434,6 +1433,8 @@ typedef struct
   GdkRGBA foreground;
   GdkRGBA accent;
   GdkRGBA error;
+  GdkRGBA badge;      /* an error badge's fill */
+  GdkRGBA badge_mark; /* and its mark */
   gboolean dark;
 } Palette;
 
@@ -1458,6 +1459,8 @@ current_palette (GtkWidget *widget)
                 &palette.foreground);
   lookup_color (widget, "accent_color", palette.dark ? "#78aeed" : "#1c71d8", &palette.accent);
   lookup_color (widget, "error_color", palette.dark ? "#ff7b63" : "#c01c28", &palette.error);
+  lookup_color (widget, "destructive_bg_color", palette.dark ? "#c01c28" : "#e01b24", &palette.badge);
+  lookup_color (widget, "destructive_fg_color", "#ffffff", &palette.badge_mark);
   return palette;
 }
 
@@ -1561,7 +1564,7 @@ draw_plate (CrModelCanvas *self, cairo_t *cr, const Palette *palette, int index)
   set_color (cr, &palette->foreground, PLATE_LINE_ALPHA);
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
-  g_autoptr (PangoLayout) layout = create_label_layout (self, PLATE_LABEL_SIZE, FALSE);
+  g_autoptr (PangoLayout) layout = create_label_layout (self, PLATE_LABEL_SIZE);
   pango_cairo_update_layout (cr, layout);
   pango_layout_set_text (layout, plate->label, -1);
   set_color (cr, &palette->foreground, DIM_ALPHA);
@@ -1570,26 +1573,28 @@ draw_plate (CrModelCanvas *self, cairo_t *cr, const Palette *palette, int index)
   pango_cairo_show_layout (cr, layout);
 }
 
+/* An error badge on the outline at the top right (a box's corner, an ellipse at 45 degrees):
+ * a filled circle with an exclamation mark drawn as a bar and a dot, crisp at any zoom. */
 static void
-draw_badge (CrModelCanvas *self, cairo_t *cr, const Palette *palette, const CanvasNode *node)
+draw_badge (cairo_t *cr, const Palette *palette, const CanvasNode *node)
 {
-  /* On the outline at the top right: a box's corner, or an ellipse at 45 degrees. */
-  double x = node->x + node->width / 2 * (is_ellipse (node) ? G_SQRT2 / 2 : 1);
-  double y = node->y - node->height / 2 * (is_ellipse (node) ? G_SQRT2 / 2 : 1);
+  double corner = is_ellipse (node) ? G_SQRT2 / 2 : 1;
+  double x = node->x + node->width / 2 * corner, y = node->y - node->height / 2 * corner;
   cairo_arc (cr, x, y, BADGE_RADIUS, 0, 2 * G_PI);
-  set_color (cr, &palette->error, 1.0);
+  set_color (cr, &palette->badge, 1.0);
   cairo_fill_preserve (cr);
   set_color (cr, &palette->background, 1.0);
-  cairo_set_line_width (cr, 1.5);
+  cairo_set_line_width (cr, BADGE_RING_WIDTH);
   cairo_stroke (cr);
-  g_autoptr (PangoLayout) layout = create_label_layout (self, BADGE_LABEL_SIZE, TRUE);
-  pango_cairo_update_layout (cr, layout);
-  pango_layout_set_text (layout, "!", -1);
-  int width, height;
-  pango_layout_get_pixel_size (layout, &width, &height);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_move_to (cr, x - width / 2.0, y - height / 2.0);
-  pango_cairo_show_layout (cr, layout);
+  set_color (cr, &palette->badge_mark, 1.0);
+  cairo_set_line_width (cr, BADGE_MARK_WIDTH);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_move_to (cr, x, y - BADGE_RADIUS * 0.5);
+  cairo_line_to (cr, x, y + BADGE_RADIUS * 0.12);
+  cairo_stroke (cr);
+  cairo_arc (cr, x, y + BADGE_RADIUS * 0.5, BADGE_MARK_WIDTH * 0.6, 0, 2 * G_PI);
+  cairo_fill (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
 }
 
 static void
@@ -1633,7 +1638,7 @@ draw_node (CrModelCanvas *self, cairo_t *cr, const Palette *palette, const Canva
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
 
-  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE, FALSE);
+  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE);
   pango_cairo_update_layout (cr, layout);
   g_autofree char *markup = node_markup (node);
   pango_layout_set_markup (layout, markup, -1);
@@ -1643,13 +1648,13 @@ draw_node (CrModelCanvas *self, cairo_t *cr, const Palette *palette, const Canva
   cairo_move_to (cr, node->x - width / 2.0, node->y - height / 2.0);
   pango_cairo_show_layout (cr, layout);
   if (node->error != NULL)
-    draw_badge (self, cr, palette, node);
+    draw_badge (cr, palette, node);
 }
 
 static void
 draw_empty (CrModelCanvas *self, cairo_t *cr, const Palette *palette, int width, int height)
 {
-  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE, FALSE);
+  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE);
   pango_cairo_update_layout (cr, layout);
   pango_layout_set_text (layout, _("No variables yet: add one from the palette or type the model"),
                          -1);
