@@ -58,6 +58,20 @@ static const char constants_model[] = "data J = 3\n"
                                       "theta = mu + spread\n"
                                       "y ~ Normal(theta, s)\n";
 
+/* Varying intercepts by county and three predictors in a matrix: more layers and plates. */
+static const char county_model[] = "data K = 3\n"
+                                   "data X = stack(x1, x2, x3)\n"
+                                   "mu_a ~ Normal(0, 10)\n"
+                                   "sigma_a ~ HalfNormal(5)\n"
+                                   "a[county] ~ Normal(mu_a, sigma_a)\n"
+                                   "beta[K] ~ Normal(0, 1)\n"
+                                   "sigma ~ HalfNormal(1)\n"
+                                   "local eta = X @ beta\n"
+                                   "mu = a[county] + eta\n"
+                                   "y ~ Normal(mu, sigma)\n";
+#define N_COUNTIES 4
+#define COUNTY_ROWS 12
+
 typedef struct
 {
   GtkWindow *window;
@@ -157,6 +171,27 @@ schools_dataset (void)
                                         SCHOOLS_ROWS, levels, NULL));
   g_assert_true (cr_dataset_add_column (dataset, "score", CR_COLUMN_FLOAT, scores, SCHOOLS_ROWS,
                                         NULL, NULL));
+  return dataset;
+}
+
+static CrDataset *
+county_dataset (void)
+{
+  const char *const levels[N_COUNTIES + 1] = { "north", "south", "east", "west", NULL };
+  double codes[COUNTY_ROWS], x[COUNTY_ROWS], y[COUNTY_ROWS];
+  for (int i = 0; i < COUNTY_ROWS; i++)
+    {
+      codes[i] = i % N_COUNTIES;
+      x[i] = 0.25 * i;
+      y[i] = 1.0 + 0.5 * i;
+    }
+  CrDataset *dataset = cr_dataset_new ("counties");
+  g_assert_true (cr_dataset_add_column (dataset, "county", CR_COLUMN_CATEGORICAL, codes,
+                                        COUNTY_ROWS, levels, NULL));
+  const char *const columns[] = { "x1", "x2", "x3", "y" };
+  for (size_t c = 0; c < G_N_ELEMENTS (columns); c++)
+    g_assert_true (cr_dataset_add_column (dataset, columns[c], CR_COLUMN_FLOAT, c < 3 ? x : y,
+                                          COUNTY_ROWS, NULL, NULL));
   return dataset;
 }
 
@@ -784,6 +819,28 @@ test_render (Fixture *fixture, gconstpointer data)
   adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
 }
 
+static void
+test_county_graph (Fixture *fixture, gconstpointer data)
+{
+  fixture->dataset = county_dataset ();
+  show_model (fixture, county_model, TRUE);
+  const char *const names[] = { "K", "X", "mu_a", "sigma_a", "a", "beta", "sigma", "eta", "mu",
+                                "y", "x1", "x2", "x3", "county", NULL };
+  assert_node_names (fixture, names);
+  assert_kind (fixture, "X", CR_CANVAS_NODE_DATA);
+  assert_kind (fixture, "eta", CR_CANVAS_NODE_LOCAL);
+  const char *const x_parents[] = { "x1", "x2", "x3", NULL };
+  assert_parents (fixture, "X", x_parents);
+  g_assert_cmpstr (cr_model_canvas_get_plate_label (fixture->canvas, "a"), ==, "county: 4 levels");
+  g_assert_cmpstr (cr_model_canvas_get_plate_label (fixture->canvas, "beta"), ==, "K = 3");
+  /* The matrix's rows are observations. */
+  const char *const rows[] = { "X", "eta", "mu", "y", "x1", "county" };
+  for (size_t i = 0; i < G_N_ELEMENTS (rows); i++)
+    g_assert_cmpstr (cr_model_canvas_get_plate_label (fixture->canvas, rows[i]), ==, "12");
+  assert_layered_without_overlaps (fixture);
+  gui_save_screenshot (GTK_WIDGET (fixture->canvas), "model-canvas-county.png");
+}
+
 int
 main (int argc, char **argv)
 {
@@ -800,6 +857,7 @@ main (int argc, char **argv)
   ADD ("/widgets/canvas/graph/regression", test_regression_graph);
   ADD ("/widgets/canvas/graph/schools", test_schools_graph);
   ADD ("/widgets/canvas/graph/constants", test_constants_graph);
+  ADD ("/widgets/canvas/graph/county", test_county_graph);
   ADD ("/widgets/canvas/graph/invalid", test_invalid_model);
   ADD ("/widgets/canvas/graph/invalid-first", test_invalid_first);
   ADD ("/widgets/canvas/layout/positions-kept", test_positions_kept);

@@ -13,7 +13,6 @@
  * GNOME's diagrams and captions are; everything else is sized around them. */
 #define LABEL_SIZE 12.0
 #define PLATE_LABEL_SIZE 11.0
-#define BADGE_LABEL_SIZE 10.0
 #define NODE_HEIGHT 36.0
 #define NODE_MIN_WIDTH 64.0
 #define BOX_PADDING 14.0       /* between a box's label and its sides */
@@ -24,9 +23,12 @@
 #define PLATE_PADDING 12.0  /* between a plate and the boxes of its nodes */
 #define PLATE_LABEL_HEIGHT 18.0
 #define PLATE_RADIUS 10.0
+#define LABEL_PATCH_MARGIN 3.0 /* around a plate label, over the arrows */
 #define DATA_RADIUS 9.0
 #define BOX_RADIUS 3.0
-#define BADGE_RADIUS 7.0
+#define BADGE_RADIUS 8.0
+#define BADGE_RING_WIDTH 1.5
+#define BADGE_MARK_WIDTH 2.0
 #define ARROW_LENGTH 9.0
 #define ARROW_HALF_WIDTH 4.0
 #define EDGE_WIDTH 1.3
@@ -322,17 +324,32 @@ set_node_xy (CrModelCanvas *self, CanvasNode *node, double x, double y)
 
 /* Text */
 
-/* A layout for a label of @size pixels in the widget's font family. */
+/* A layout for a label of @size pixels in the widget's font family, drawn on @cr (or, when
+ * NULL, only measured). Metrics are not hinted, so a label has the same size at every zoom
+ * and on every surface: the box measured once fits the text drawn at any scale. */
 static PangoLayout *
-create_label_layout (CrModelCanvas *self, double size, gboolean bold)
+create_label_layout (CrModelCanvas *self, double size, cairo_t *cr)
 {
-  PangoLayout *layout = gtk_widget_create_pango_layout (GTK_WIDGET (self), NULL);
+  PangoLayout *layout;
+  if (cr != NULL)
+    layout = pango_cairo_create_layout (cr);
+  else
+    {
+      PangoContext *context = pango_font_map_create_context (pango_cairo_font_map_get_default ());
+      layout = pango_layout_new (context);
+      g_object_unref (context); /* the layout keeps it */
+    }
+  cairo_font_options_t *options = cairo_font_options_create ();
+  cairo_font_options_set_hint_metrics (options, CAIRO_HINT_METRICS_OFF);
+  cairo_font_options_set_hint_style (options, CAIRO_HINT_STYLE_NONE);
+  pango_cairo_context_set_font_options (pango_layout_get_context (layout), options);
+  cairo_font_options_destroy (options);
+  pango_layout_context_changed (layout);
+
   PangoFontDescription *font
       = pango_font_description_copy (pango_context_get_font_description (
           gtk_widget_get_pango_context (GTK_WIDGET (self))));
   pango_font_description_set_absolute_size (font, size * PANGO_SCALE);
-  if (bold)
-    pango_font_description_set_weight (font, PANGO_WEIGHT_BOLD);
   pango_layout_set_font_description (layout, font);
   pango_font_description_free (font);
   return layout;
@@ -352,7 +369,7 @@ node_markup (const CanvasNode *node)
 static void
 measure_node (CrModelCanvas *self, CanvasNode *node)
 {
-  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE, FALSE);
+  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE, NULL);
   g_autofree char *markup = node_markup (node);
   pango_layout_set_markup (layout, markup, -1);
   int text_width, text_height;
@@ -366,7 +383,7 @@ measure_node (CrModelCanvas *self, CanvasNode *node)
 static void
 measure_plate (CrModelCanvas *self, CanvasPlate *plate)
 {
-  g_autoptr (PangoLayout) layout = create_label_layout (self, PLATE_LABEL_SIZE, FALSE);
+  g_autoptr (PangoLayout) layout = create_label_layout (self, PLATE_LABEL_SIZE, NULL);
   pango_layout_set_text (layout, plate->label, -1);
   int width, height;
   pango_layout_get_pixel_size (layout, &width, &height);
@@ -1088,9 +1105,11 @@ pack_left (Order *order)
 }
 
 /* How far the item in @slot wants to move right (negative: left): toward the mean centre of
- * the neighbours of its nodes that are outside it. */
+ * the neighbours of its nodes. A plate's slot counts those outside the plate; a node inside a
+ * plate (@within_plate) only those inside it, as the slot has already come as near the others
+ * as it can, and pulling members to its edge would crowd them there. */
 static double
-wanted_shift (Order *order, guint slot)
+wanted_shift (Order *order, guint slot, gboolean within_plate)
 {
   Graph *graph = order->graph;
   double sum = 0;
@@ -1101,13 +1120,15 @@ wanted_shift (Order *order, guint slot)
                                         : graph->nodes[i]->plate == (int) (slot - graph->n);
       if (!inside)
         continue;
+      int plate = graph->nodes[i]->plate;
       for (int direction = 0; direction < 2; direction++)
         {
           GArray *neighbours = direction == 0 ? graph->parents[i] : graph->children[i];
           for (guint j = 0; j < neighbours->len; j++)
             {
               const CanvasNode *neighbour = graph->nodes[g_array_index (neighbours, int, j)];
-              if (slot >= graph->n && neighbour->plate == (int) (slot - graph->n))
+              gboolean same_plate = plate >= 0 && neighbour->plate == plate;
+              if ((slot >= graph->n && same_plate) || (within_plate && !same_plate))
                 continue;
               sum += neighbour->x - graph->nodes[i]->x;
               count++;
@@ -1127,7 +1148,7 @@ balance (Order *order)
   for (int pass = 0; pass < BALANCE_PASSES; pass++)
     for (guint slot = 0; slot < n_slots; slot++)
       {
-        double shift = wanted_shift (order, slot);
+        double shift = wanted_shift (order, slot, FALSE);
         if (shift == 0)
           continue;
         double room_left = G_MAXDOUBLE, room_right = G_MAXDOUBLE;
@@ -1180,6 +1201,40 @@ structure_signature (CrModelCanvas *self)
   return g_string_free (text, FALSE);
 }
 
+/* Moves plate members toward their neighbours inside their slot, each layer's members keeping
+ * their order and gaps, so a plate's nodes sit under their parents as free nodes do. The slot
+ * does not move, so nothing outside the plate comes to overlap. */
+static void
+balance_inside_plates (Order *order)
+{
+  Graph *graph = order->graph;
+  for (int pass = 0; pass < BALANCE_PASSES; pass++)
+    for (guint p = 0; p < graph->n_plates; p++)
+      for (int layer = graph->plate_top[p]; layer <= graph->plate_bottom[p]; layer++)
+        {
+          g_autoptr (GArray) members = plate_members (order, (int) p, layer);
+          double slot_left = order->left[graph->n + p] + PLATE_PADDING;
+          double slot_right = order->left[graph->n + p] + graph->plate_width[p] - PLATE_PADDING;
+          for (guint m = 0; m < members->len; m++)
+            {
+              guint i = (guint) g_array_index (members, Item, m).node;
+              CanvasNode *node = graph->nodes[i];
+              double lowest = m > 0 ? graph->nodes[g_array_index (members, Item, m - 1).node]->x
+                                          + graph->nodes[g_array_index (members, Item, m - 1).node]->width / 2
+                                          + ITEM_GAP
+                                    : slot_left;
+              double highest = m + 1 < members->len
+                                   ? graph->nodes[g_array_index (members, Item, m + 1).node]->x
+                                         - graph->nodes[g_array_index (members, Item, m + 1).node]->width / 2
+                                         - ITEM_GAP
+                                   : slot_right;
+              double wanted = node->x + wanted_shift (order, i, TRUE);
+              node->x = CLAMP (wanted, lowest + node->width / 2, MAX (highest - node->width / 2,
+                                                                      lowest + node->width / 2));
+            }
+        }
+}
+
 /* Lays out every node: sets x and y of each (centres), from layer, order and balancing. */
 static void
 layout_all (CrModelCanvas *self, int *layers)
@@ -1199,6 +1254,7 @@ layout_all (CrModelCanvas *self, int *layers)
   pack_left (&order);
   place_from_lefts (&order);
   balance (&order);
+  balance_inside_plates (&order);
   for (guint i = 0; i < graph.n; i++)
     {
       graph.nodes[i]->y = graph.layer[i] * LAYER_SPACING;
@@ -1456,6 +1512,8 @@ typedef struct
   GdkRGBA foreground;
   GdkRGBA accent;
   GdkRGBA error;
+  GdkRGBA badge;      /* an error badge's fill */
+  GdkRGBA badge_mark; /* and its mark */
   gboolean dark;
 } Palette;
 
@@ -1480,6 +1538,8 @@ current_palette (GtkWidget *widget)
                 &palette.foreground);
   lookup_color (widget, "accent_color", palette.dark ? "#78aeed" : "#1c71d8", &palette.accent);
   lookup_color (widget, "error_color", palette.dark ? "#ff7b63" : "#c01c28", &palette.error);
+  lookup_color (widget, "destructive_bg_color", palette.dark ? "#c01c28" : "#e01b24", &palette.badge);
+  lookup_color (widget, "destructive_fg_color", "#ffffff", &palette.badge_mark);
   return palette;
 }
 
@@ -1576,42 +1636,59 @@ draw_plate (CrModelCanvas *self, cairo_t *cr, const Palette *palette, int index)
   Rect rect;
   if (!plate_rect (self, index, NULL, &rect))
     return;
-  const CanvasPlate *plate = g_ptr_array_index (self->plates, index);
   rounded_rect (cr, rect, PLATE_RADIUS);
   set_color (cr, &palette->foreground, PLATE_FILL_ALPHA);
   cairo_fill_preserve (cr);
   set_color (cr, &palette->foreground, PLATE_LINE_ALPHA);
   cairo_set_line_width (cr, 1.0);
   cairo_stroke (cr);
-  g_autoptr (PangoLayout) layout = create_label_layout (self, PLATE_LABEL_SIZE, FALSE);
-  pango_cairo_update_layout (cr, layout);
+}
+
+/* A plate's label at its bottom right, drawn after the arrows on a patch of the plate's own
+ * colour, so an arrow that crosses the corner passes behind the text instead of through it. */
+static void
+draw_plate_label (CrModelCanvas *self, cairo_t *cr, const Palette *palette, int index)
+{
+  Rect rect;
+  if (!plate_rect (self, index, NULL, &rect))
+    return;
+  const CanvasPlate *plate = g_ptr_array_index (self->plates, index);
+  double x = rect.x1 - PLATE_PADDING - plate->label_width;
+  double y = rect.y1 - (PLATE_LABEL_HEIGHT + plate->label_height) / 2 - PLATE_PADDING / 4;
+  Rect patch = { x - LABEL_PATCH_MARGIN, y, x + plate->label_width + LABEL_PATCH_MARGIN,
+                 y + plate->label_height };
+  rounded_rect (cr, patch, BOX_RADIUS);
+  set_shade (cr, palette, PLATE_FILL_ALPHA);
+  cairo_fill (cr);
+  g_autoptr (PangoLayout) layout = create_label_layout (self, PLATE_LABEL_SIZE, cr);
   pango_layout_set_text (layout, plate->label, -1);
   set_color (cr, &palette->foreground, DIM_ALPHA);
-  cairo_move_to (cr, rect.x1 - PLATE_PADDING - plate->label_width,
-                 rect.y1 - (PLATE_LABEL_HEIGHT + plate->label_height) / 2 - PLATE_PADDING / 4);
+  cairo_move_to (cr, x, y);
   pango_cairo_show_layout (cr, layout);
 }
 
+/* An error badge on the outline at the top right (a box's corner, an ellipse at 45 degrees):
+ * a filled circle with an exclamation mark drawn as a bar and a dot, crisp at any zoom. */
 static void
-draw_badge (CrModelCanvas *self, cairo_t *cr, const Palette *palette, const CanvasNode *node)
+draw_badge (cairo_t *cr, const Palette *palette, const CanvasNode *node)
 {
-  /* On the outline at the top right: a box's corner, or an ellipse at 45 degrees. */
-  double x = node->x + node->width / 2 * (is_ellipse (node) ? G_SQRT2 / 2 : 1);
-  double y = node->y - node->height / 2 * (is_ellipse (node) ? G_SQRT2 / 2 : 1);
+  double corner = is_ellipse (node) ? G_SQRT2 / 2 : 1;
+  double x = node->x + node->width / 2 * corner, y = node->y - node->height / 2 * corner;
   cairo_arc (cr, x, y, BADGE_RADIUS, 0, 2 * G_PI);
-  set_color (cr, &palette->error, 1.0);
+  set_color (cr, &palette->badge, 1.0);
   cairo_fill_preserve (cr);
   set_color (cr, &palette->background, 1.0);
-  cairo_set_line_width (cr, 1.5);
+  cairo_set_line_width (cr, BADGE_RING_WIDTH);
   cairo_stroke (cr);
-  g_autoptr (PangoLayout) layout = create_label_layout (self, BADGE_LABEL_SIZE, TRUE);
-  pango_cairo_update_layout (cr, layout);
-  pango_layout_set_text (layout, "!", -1);
-  int width, height;
-  pango_layout_get_pixel_size (layout, &width, &height);
-  cairo_set_source_rgb (cr, 1, 1, 1);
-  cairo_move_to (cr, x - width / 2.0, y - height / 2.0);
-  pango_cairo_show_layout (cr, layout);
+  set_color (cr, &palette->badge_mark, 1.0);
+  cairo_set_line_width (cr, BADGE_MARK_WIDTH);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_ROUND);
+  cairo_move_to (cr, x, y - BADGE_RADIUS * 0.5);
+  cairo_line_to (cr, x, y + BADGE_RADIUS * 0.12);
+  cairo_stroke (cr);
+  cairo_arc (cr, x, y + BADGE_RADIUS * 0.5, BADGE_MARK_WIDTH * 0.6, 0, 2 * G_PI);
+  cairo_fill (cr);
+  cairo_set_line_cap (cr, CAIRO_LINE_CAP_BUTT);
 }
 
 static void
@@ -1655,8 +1732,7 @@ draw_node (CrModelCanvas *self, cairo_t *cr, const Palette *palette, const Canva
   cairo_stroke (cr);
   cairo_set_dash (cr, NULL, 0, 0);
 
-  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE, FALSE);
-  pango_cairo_update_layout (cr, layout);
+  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE, cr);
   g_autofree char *markup = node_markup (node);
   pango_layout_set_markup (layout, markup, -1);
   int width, height;
@@ -1665,14 +1741,13 @@ draw_node (CrModelCanvas *self, cairo_t *cr, const Palette *palette, const Canva
   cairo_move_to (cr, node->x - width / 2.0, node->y - height / 2.0);
   pango_cairo_show_layout (cr, layout);
   if (node->error != NULL)
-    draw_badge (self, cr, palette, node);
+    draw_badge (cr, palette, node);
 }
 
 static void
 draw_empty (CrModelCanvas *self, cairo_t *cr, const Palette *palette, int width, int height)
 {
-  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE, FALSE);
-  pango_cairo_update_layout (cr, layout);
+  g_autoptr (PangoLayout) layout = create_label_layout (self, LABEL_SIZE, cr);
   pango_layout_set_text (layout, _("No variables yet: add one from the palette or type the model"),
                          -1);
   pango_layout_set_width (layout, MAX (width - 2 * (int) FIT_MARGIN, 1) * PANGO_SCALE);
@@ -1719,6 +1794,8 @@ cr_model_canvas_snapshot (GtkWidget *widget, GtkSnapshot *snapshot)
           draw_edge (cr, parent, child);
         }
     }
+  for (guint p = 0; p < self->plates->len; p++)
+    draw_plate_label (self, cr, &palette, (int) p);
   for (guint i = 0; i < self->nodes->len; i++)
     draw_node (self, cr, &palette, g_ptr_array_index (self->nodes, i));
   cairo_destroy (cr);
