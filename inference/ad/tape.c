@@ -1,6 +1,7 @@
 /* tape.c: compiling a model into a tape, and evaluating it forward and backward. */
 #include "ad/ad.h"
 
+#include "ad/ad-private.h"
 #include "cr-math.h"
 
 #include <gsl/gsl_cblas.h>
@@ -88,6 +89,7 @@ struct _CrTape
   GArray *trace_slots; /* of Slot, one per trace variable */
   GArray *free_vars;   /* of CrTraceVariable, .offset into the packed free values */
   size_t trace_size, free_values_size;
+  CrGlmKernels kernels; /* chosen once, so every evaluation of this tape runs the same code */
 };
 
 struct _CrWorkspace
@@ -376,6 +378,7 @@ cr_tape_new (const CrModel *model, GError **error)
   CrTape *tape = g_new0 (CrTape, 1);
   tape->model = model;
   tape->ops = g_array_new (FALSE, TRUE, sizeof (Op));
+  tape->kernels = cr_kernel_select (g_getenv (CR_TAPE_SCALAR_KERNELS_ENV) == NULL);
   tape->trace = g_array_new (FALSE, FALSE, sizeof (CrTraceVariable));
   tape->trace_slots = g_array_new (FALSE, FALSE, sizeof (Slot));
   tape->free_vars = g_array_new (FALSE, FALSE, sizeof (CrTraceVariable));
@@ -489,6 +492,12 @@ cr_tape_get_n_operations (const CrTape *tape)
   return tape->ops->len;
 }
 
+gboolean
+cr_tape_uses_vector_kernels (const CrTape *tape)
+{
+  return tape->kernels.vector;
+}
+
 CrWorkspace *
 cr_workspace_new (const CrTape *tape)
 {
@@ -571,48 +580,6 @@ normal_kernel (const Op *op, const double *x, const double *mu, const double *si
         gmu[i * smu] += z * inv_s;
       if (gsigma != NULL)
         gsigma[i * ssigma] += (z * z - 1.0) * inv_s;
-    }
-  return total;
-}
-
-/* The fused BernoulliLogit on data y in {0, 1}: y eta - log(1 + e^eta), stably. */
-static double
-bernoulli_logit_kernel (const Op *op, const double *y, const double *eta, double *geta, double *pointwise)
-{
-  size_t seta = op->arg_len[0] == 1 ? 0 : 1;
-  double total = 0.0;
-  for (size_t i = 0; i < op->n; i++)
-    {
-      /* One exp and one log1p serve both the term and its derivative: with t = e^-|v|,
-       * log s(v) = min(v, 0) - log1p(t), log(1 - s(v)) = -max(v, 0) - log1p(t). */
-      double v = eta[i * seta];
-      double t = exp (-fabs (v)), l = log1p (t);
-      double term = y[i] != 0.0 ? fmin (v, 0.0) - l : -fmax (v, 0.0) - l;
-      total += term;
-      if (pointwise != NULL)
-        pointwise[i] = term;
-      if (geta != NULL)
-        geta[i * seta] += y[i] - (v >= 0.0 ? 1.0 / (1.0 + t) : t / (1.0 + t));
-    }
-  return total;
-}
-
-/* The fused PoissonLog on data y: y eta - e^eta - log y!, with log y! computed once. */
-static double
-poisson_log_kernel (const Op *op, const double *y, const double *eta, double *geta, double *pointwise)
-{
-  size_t seta = op->arg_len[0] == 1 ? 0 : 1;
-  double total = 0.0;
-  for (size_t i = 0; i < op->n; i++)
-    {
-      double e = eta[i * seta];
-      double rate = exp (e);
-      double term = (y[i] != 0.0 ? y[i] * e : 0.0) - rate - op->log_factorial[i];
-      total += term;
-      if (pointwise != NULL)
-        pointwise[i] = term;
-      if (geta != NULL)
-        geta[i * seta] += y[i] - rate;
     }
   return total;
 }
@@ -710,9 +677,13 @@ eval_logp (const CrTape *tape, CrWorkspace *w, const Op *op, const Mode *mode)
     case KERNEL_NORMAL:
       return normal_kernel (op, x, args[0], args[1], d_x, d_args[0], d_args[1], pointwise);
     case KERNEL_BERNOULLI_LOGIT:
-      return bernoulli_logit_kernel (op, x, args[0], d_args[0], pointwise);
     case KERNEL_POISSON_LOG:
-      return poisson_log_kernel (op, x, args[0], d_args[0], pointwise);
+      {
+        CrGlmTerms terms = { .n = op->n, .y = x, .eta = args[0], .eta_stride = op->arg_len[0] == 1 ? 0 : 1,
+                             .d_eta = d_args[0], .pointwise = pointwise, .log_factorial = op->log_factorial };
+        return op->kernel == KERNEL_BERNOULLI_LOGIT ? tape->kernels.bernoulli_logit (&terms)
+                                                    : tape->kernels.poisson_log (&terms);
+      }
     case KERNEL_STUDENT_T:
       return student_t_kernel (op, x, args[0], args[1], args[2], d_x, d_args[1], d_args[2], pointwise);
     case KERNEL_BINOMIAL:
