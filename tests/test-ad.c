@@ -190,6 +190,40 @@ test_fused_glm_kernels (void)
     }
 }
 
+/* A GLM likelihood on intercept + X @ beta written in place is evaluated in blocks (fused);
+ * through a named deterministic it is not. Both give the same log density and gradient, with
+ * the intercept on either side or absent, over several blocks of rows. */
+static void
+test_fused_glm_blocks (void)
+{
+  static const char *const variants[][2] = {
+    { "y ~ BernoulliLogit(a + X @ b)\n", "eta = a + X @ b\ny ~ BernoulliLogit(eta)\n" },
+    { "y ~ BernoulliLogit(X @ b + a)\n", "eta = X @ b + a\ny ~ BernoulliLogit(eta)\n" },
+    { "y ~ BernoulliLogit(X @ b)\n", "eta = X @ b\ny ~ BernoulliLogit(eta)\n" },
+    { "y ~ PoissonLog(a + X @ b)\n", "eta = a + X @ b\ny ~ PoissonLog(eta)\n" },
+  };
+  static const char priors[] = "data X = stack(x1, x2, x3)\na ~ Normal(0, 2)\nb[3] ~ Normal(0, 2)\n";
+  double theta[4] = { 0.2, -0.5, 0.3, 0.1 };
+  for (size_t v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      double lp[2], gradient[2][4];
+      for (int k = 0; k < 2; k++)
+        {
+          g_auto (Compiled) c = { 0 };
+          c.dataset = fixture_load_csv (v == 3 ? "poisson.csv" : "logistic.csv");
+          g_autofree char *text = g_strconcat (priors, variants[v][k], NULL);
+          compile_text (&c, text);
+          g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+          g_assert_cmpuint (cr_tape_get_dimension (c.tape), ==, 4);
+          lp[k] = cr_tape_log_density (c.tape, w, theta, gradient[k]);
+        }
+      g_assert_true (isfinite (lp[0]));
+      g_assert_cmpfloat_with_epsilon (lp[0], lp[1], 1e-12 * fabs (lp[1]));
+      for (int j = 0; j < 4; j++)
+        g_assert_cmpfloat_with_epsilon (gradient[0][j], gradient[1][j], 1e-10 * fmax (1, fabs (gradient[1][j])));
+    }
+}
+
 /* Rows for the kernel-path test: more than one block of the portable kernels, not a multiple
  * of the AVX2 kernels' four lanes. */
 #define PATHS_ROWS 1003
@@ -483,6 +517,7 @@ main (int argc, char **argv)
   g_test_add_func ("/ad/pointwise/fused-glm", test_fused_glm_kernels);
   g_test_add_func ("/ad/pointwise/fused-more", test_fused_more);
   g_test_add_func ("/ad/kernels/vector-and-portable", test_kernel_paths);
+  g_test_add_func ("/ad/kernels/fused-glm-blocks", test_fused_glm_blocks);
   g_test_add_func ("/ad/trace/values", test_trace_values);
   g_test_add_func ("/ad/error/outside-support", test_value_outside_support);
   g_test_add_func ("/ad/extreme-theta", test_extreme_theta);
