@@ -614,6 +614,9 @@ command_summary (int argc, char **argv)
   return EXIT_SUCCESS;
 }
 
+/* How often the sampling loop looks at Ctrl+C, the progress line and the draws to save. */
+#define CLI_POLL_US 20000
+
 static volatile sig_atomic_t interrupted = 0;
 
 static void
@@ -751,7 +754,8 @@ command_sample (int argc, char **argv)
             }
           last_flush = now;
         }
-      g_usleep (20000);
+      /* Wakes at once when the last chain finishes, so the summary starts without delay. */
+      cr_sampler_wait_finished (sampler, CLI_POLL_US);
     }
   if (live)
     print_progress (sampler, drawn);

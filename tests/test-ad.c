@@ -190,6 +190,124 @@ test_fused_glm_kernels (void)
     }
 }
 
+/* A GLM likelihood on intercept + X @ beta written in place is evaluated in blocks (fused);
+ * through a named deterministic it is not. Both give the same log density and gradient, with
+ * the intercept on either side or absent, over several blocks of rows. */
+static void
+test_fused_glm_blocks (void)
+{
+  static const char *const variants[][2] = {
+    { "y ~ BernoulliLogit(a + X @ b)\n", "eta = a + X @ b\ny ~ BernoulliLogit(eta)\n" },
+    { "y ~ BernoulliLogit(X @ b + a)\n", "eta = X @ b + a\ny ~ BernoulliLogit(eta)\n" },
+    { "y ~ BernoulliLogit(X @ b)\n", "eta = X @ b\ny ~ BernoulliLogit(eta)\n" },
+    { "y ~ PoissonLog(a + X @ b)\n", "eta = a + X @ b\ny ~ PoissonLog(eta)\n" },
+  };
+  static const char priors[] = "data X = stack(x1, x2, x3)\na ~ Normal(0, 2)\nb[3] ~ Normal(0, 2)\n";
+  double theta[4] = { 0.2, -0.5, 0.3, 0.1 };
+  for (size_t v = 0; v < G_N_ELEMENTS (variants); v++)
+    {
+      double lp[2], gradient[2][4];
+      for (int k = 0; k < 2; k++)
+        {
+          g_auto (Compiled) c = { 0 };
+          c.dataset = fixture_load_csv (v == 3 ? "poisson.csv" : "logistic.csv");
+          g_autofree char *text = g_strconcat (priors, variants[v][k], NULL);
+          compile_text (&c, text);
+          g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+          g_assert_cmpuint (cr_tape_get_dimension (c.tape), ==, 4);
+          lp[k] = cr_tape_log_density (c.tape, w, theta, gradient[k]);
+        }
+      g_assert_true (isfinite (lp[0]));
+      g_assert_cmpfloat_with_epsilon (lp[0], lp[1], 1e-12 * fabs (lp[1]));
+      for (int j = 0; j < 4; j++)
+        g_assert_cmpfloat_with_epsilon (gradient[0][j], gradient[1][j], 1e-10 * fmax (1, fabs (gradient[1][j])));
+    }
+}
+
+/* Rows for the kernel-path test: more than one block of the portable kernels, not a multiple
+ * of the AVX2 kernels' four lanes. */
+#define PATHS_ROWS 1003
+
+/* Compiles @text against @csv twice, with the vector kernels allowed and with the portable
+ * ones forced; FALSE (and both cleared) when this CPU has no vector kernels. */
+static gboolean
+compile_both_paths (const char *text, const GString *csv, Compiled *vector, Compiled *portable)
+{
+  Compiled *both[2] = { vector, portable };
+  for (int k = 0; k < 2; k++)
+    {
+      if (k == 1)
+        g_setenv (CR_TAPE_SCALAR_KERNELS_ENV, "1", TRUE);
+      both[k]->dataset = cr_dataset_parse_csv (csv->str, csv->len, "paths.csv", NULL);
+      compile_text (both[k], text);
+      g_unsetenv (CR_TAPE_SCALAR_KERNELS_ENV);
+    }
+  g_assert_false (cr_tape_uses_vector_kernels (portable->tape));
+  return cr_tape_uses_vector_kernels (vector->tape);
+}
+
+/* The AVX2 (libmvec) and portable BernoulliLogit and PoissonLog kernels agree: each term to
+ * 16 ulps (libmvec's exp and log1p are within 4 ulps each), each equal to the distribution's
+ * own term to 1e-12, and the log density and gradient to 16 ulps plus the rounding of summing
+ * N terms in another order, (16 + N) eps times the sum of the terms' magnitudes. The rows
+ * include |eta| up to 800, where e^-|eta| underflows. */
+static void
+test_kernel_paths (void)
+{
+  static const struct
+  {
+    const char *text, *dist;
+    double x_scale; /* eta = a + b x, so |eta| reaches about this much */
+  } glms[] = {
+    { "a ~ Normal(0, 1)\nb ~ Normal(0, 1)\ny ~ BernoulliLogit(a + b * x)\n", "BernoulliLogit", 800 },
+    { "a ~ Normal(0, 1)\nb ~ Normal(0, 1)\ny ~ PoissonLog(a + b * x)\n", "PoissonLog", 5 },
+  };
+  for (size_t g = 0; g < G_N_ELEMENTS (glms); g++)
+    {
+      g_autoptr (GString) csv = g_string_new ("x,y\n");
+      GRand *rand = g_rand_new_with_seed (11);
+      for (size_t i = 0; i < PATHS_ROWS; i++)
+        {
+          /* A cube spreads x over the whole range while keeping most rows near 0. */
+          double u = g_rand_double_range (rand, -1, 1);
+          double y = g == 0 ? (double) g_rand_int_range (rand, 0, 2) : (double) g_rand_int_range (rand, 0, 6);
+          g_string_append_printf (csv, "%.17g,%g\n", glms[g].x_scale * u * u * u, y);
+        }
+      g_rand_free (rand);
+      g_auto (Compiled) vector = { 0 };
+      g_auto (Compiled) portable = { 0 };
+      if (!compile_both_paths (glms[g].text, csv, &vector, &portable))
+        {
+          g_test_skip ("this CPU or build has no AVX2 kernels");
+          return;
+        }
+      g_assert_cmpuint (cr_tape_get_n_observations (vector.tape), ==, PATHS_ROWS);
+      g_autoptr (CrWorkspace) wv = cr_workspace_new (vector.tape);
+      g_autoptr (CrWorkspace) wp = cr_workspace_new (portable.tape);
+      double theta[2] = { 0.3, 0.9 }, grad_v[2], grad_p[2];
+      double terms_v[PATHS_ROWS], terms_p[PATHS_ROWS], magnitude = 0;
+      cr_tape_pointwise_log_likelihood (vector.tape, wv, theta, terms_v);
+      cr_tape_pointwise_log_likelihood (portable.tape, wp, theta, terms_p);
+      const CrDistribution *dist = cr_dist_lookup (glms[g].dist);
+      const double *x = cr_dataset_find_column (vector.dataset, "x")->values;
+      const double *y = cr_dataset_find_column (vector.dataset, "y")->values;
+      for (size_t i = 0; i < PATHS_ROWS; i++)
+        {
+          double eta = theta[0] + theta[1] * x[i];
+          double expected = dist->log_density (y[i], &eta, NULL, NULL);
+          g_assert_cmpfloat_with_epsilon (terms_p[i], expected, 1e-12 * fmax (1, fabs (expected)));
+          g_assert_cmpfloat_with_epsilon (terms_v[i], terms_p[i], 16 * DBL_EPSILON * fabs (terms_p[i]));
+          magnitude += fabs (terms_p[i]) * fmax (1, fabs (x[i]));
+        }
+      double lp_v = cr_tape_log_density (vector.tape, wv, theta, grad_v);
+      double lp_p = cr_tape_log_density (portable.tape, wp, theta, grad_p);
+      double tolerance = (16 + PATHS_ROWS) * DBL_EPSILON * magnitude;
+      g_assert_cmpfloat_with_epsilon (lp_v, lp_p, tolerance);
+      for (int j = 0; j < 2; j++)
+        g_assert_cmpfloat_with_epsilon (grad_v[j], grad_p[j], tolerance);
+    }
+}
+
 typedef struct
 {
   const char *text;
@@ -350,12 +468,13 @@ evaluate_all (gpointer data)
 }
 
 /* Several threads share one tape, each with its own workspace, and get exactly the serial
- * results. */
+ * results: on a hierarchical model, and on logistic regression (the vector kernels). */
 static void
-test_threads (void)
+test_threads (gconstpointer data)
 {
+  const Case *case_ = data;
   g_auto (Compiled) c = { 0 };
-  compile_file (&c, "hier_intercepts.crm", "hier_intercepts.csv");
+  compile_file (&c, case_->model, case_->data);
   size_t d = cr_tape_get_dimension (c.tape), n = 50;
   g_autofree double *thetas = g_new (double, n * d);
   GRand *rand = g_rand_new_with_seed (3);
@@ -397,9 +516,16 @@ main (int argc, char **argv)
   g_test_add_func ("/ad/pointwise/normal", test_pointwise_and_kernels);
   g_test_add_func ("/ad/pointwise/fused-glm", test_fused_glm_kernels);
   g_test_add_func ("/ad/pointwise/fused-more", test_fused_more);
+  g_test_add_func ("/ad/kernels/vector-and-portable", test_kernel_paths);
+  g_test_add_func ("/ad/kernels/fused-glm-blocks", test_fused_glm_blocks);
   g_test_add_func ("/ad/trace/values", test_trace_values);
   g_test_add_func ("/ad/error/outside-support", test_value_outside_support);
   g_test_add_func ("/ad/extreme-theta", test_extreme_theta);
-  g_test_add_func ("/ad/threads", test_threads);
+  static const Case threaded[] = { { "hier_intercepts.crm", "hier_intercepts.csv" }, { "logistic.crm", "logistic.csv" } };
+  for (size_t i = 0; i < G_N_ELEMENTS (threaded); i++)
+    {
+      g_autofree char *path = g_strdup_printf ("/ad/threads/%s", threaded[i].model);
+      g_test_add_data_func (path, &threaded[i], test_threads);
+    }
   return g_test_run ();
 }

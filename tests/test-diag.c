@@ -570,6 +570,46 @@ test_ebfmi_edges (void)
     g_assert_true (isnan (ebfmi[chain]));
 }
 
+/* Equal as doubles, or both NaN. */
+static void
+assert_same (const char *what,
+             const char *case_name,
+             double got,
+             double expected)
+{
+  if (got == expected || (isnan (got) && isnan (expected)))
+    return;
+  g_error ("%s: %s: summary %.17g, function %.17g", case_name, what, got, expected);
+}
+
+/* The summary reads every rank and quantile from one sort of the draws; each of its fields
+ * still equals the function of the same name exactly, on every fixture (ties, odd chains,
+ * 1 to 3 draws per chain, NaN, inf, constant) and on draws rounded to a grid (many ties). */
+static void
+test_summary_one_sort (void)
+{
+  for (size_t c = 0; c < G_N_ELEMENTS (cases) + 1; c++)
+    {
+      g_autoptr (Draws) draws = read_draws (c < G_N_ELEMENTS (cases) ? cases[c] : "odd");
+      const char *name = c < G_N_ELEMENTS (cases) ? cases[c] : "odd rounded to 0.25";
+      const double *x = draws->draws;
+      size_t n_chains = draws->n_chains, n_draws = draws->n_draws, n = n_chains * n_draws;
+      if (c == G_N_ELEMENTS (cases))
+        for (size_t i = 0; i < n; i++)
+          draws->draws[i] = round (4 * draws->draws[i]) / 4;
+      CrDiagSummary summary;
+      double lower, upper;
+      cr_diag_summarise (x, n_chains, n_draws, CR_DIAG_HDI_PROB, &summary);
+      cr_diag_hdi (x, n, CR_DIAG_HDI_PROB, &lower, &upper);
+      assert_same ("hdi_lower", name, summary.hdi_lower, lower);
+      assert_same ("hdi_upper", name, summary.hdi_upper, upper);
+      assert_same ("ess_bulk", name, summary.ess_bulk, cr_diag_ess_bulk (x, n_chains, n_draws));
+      assert_same ("ess_tail", name, summary.ess_tail, cr_diag_ess_tail (x, n_chains, n_draws));
+      assert_same ("r_hat", name, summary.r_hat, cr_diag_rhat (x, n_chains, n_draws));
+      assert_same ("mcse_sd", name, summary.mcse_sd, cr_diag_mcse_sd (x, n_chains, n_draws));
+    }
+}
+
 /* The summary holds the same numbers as the functions one by one, and R's where posterior
  * defines them. */
 static void
@@ -752,6 +792,7 @@ main (int argc,
   g_test_add_func ("/diag/ebfmi/direct", test_ebfmi_direct);
   g_test_add_func ("/diag/ebfmi/edges", test_ebfmi_edges);
   g_test_add_func ("/diag/summary/fields", test_summary_fields);
+  g_test_add_func ("/diag/summary/one-sort", test_summary_one_sort);
   g_test_add_func ("/diag/quantile/type7", test_quantile_type7);
 
   g_test_add_func ("/diag/verdict/thresholds", test_verdicts);

@@ -399,6 +399,42 @@ test_reproducible (void)
   g_assert_true (memcmp (cr_chain_get_values (cr_sampler_get_chain (one, 0)), cr_chain_get_values (cr_sampler_get_chain (other, 0)), rows * size * sizeof (double)) != 0);
 }
 
+/* cr_sampler_wait_finished returns at once when the chains are done and after its timeout
+ * when they are not; the summary, made in parallel threads, equals summarising each quantity
+ * in turn (hier_intercepts: 89 quantities), bit for bit. */
+static void
+test_summary_parallel (void)
+{
+  g_auto (Compiled) c = { 0 };
+  compile_file (&c, "hier_intercepts.crm", "hier_intercepts.csv");
+  CrSampleSettings settings;
+  cr_sample_settings_init (&settings);
+  settings.seed = 5, settings.n_tune = 200, settings.n_draws = 201;
+  g_autoptr (CrSampler) sampler = cr_sampler_new_for_tape (c.tape, &settings, NULL);
+  cr_sampler_start (sampler, 0);
+  gint64 start = g_get_monotonic_time ();
+  if (!cr_sampler_wait_finished (sampler, 1000))
+    g_assert_cmpint (g_get_monotonic_time () - start, >=, 1000);
+  g_assert_true (cr_sampler_wait_finished (sampler, 600 * G_USEC_PER_SEC));
+  g_assert_true (cr_sampler_is_finished (sampler));
+  g_assert_true (cr_sampler_wait (sampler, NULL));
+
+  g_autoptr (CrSampleSummary) summary = cr_sample_summary_new_for_sampler (sampler, c.tape);
+  size_t size = cr_tape_get_trace_size (c.tape), n = settings.n_chains * settings.n_draws;
+  g_assert_cmpuint (summary->n_quantities, ==, size);
+  g_assert_cmpuint (size, >, 80);
+  g_autofree double *draws = g_new (double, n);
+  for (size_t j = 0; j < size; j++)
+    {
+      for (guint k = 0; k < settings.n_chains; k++)
+        for (size_t i = 0; i < settings.n_draws; i++)
+          draws[k * settings.n_draws + i] = cr_chain_get_values (cr_sampler_get_chain (sampler, k))[(settings.n_tune + i) * size + j];
+      CrDiagSummary expected;
+      cr_diag_summarise (draws, settings.n_chains, settings.n_draws, CR_DIAG_HDI_PROB, &expected);
+      g_assert_cmpmem (&summary->summaries[j], sizeof expected, &expected, sizeof expected);
+    }
+}
+
 /* A run cancelled from another thread stops soon and keeps what it drew. */
 static void
 test_cancel (void)
@@ -551,6 +587,7 @@ main (int argc, char **argv)
   g_test_add_func ("/sample/mechanics/divergences-flagged", test_divergences_flagged);
   g_test_add_func ("/sample/mechanics/improper-and-nowhere", test_improper_and_nowhere);
   g_test_add_func ("/sample/mechanics/reproducible", test_reproducible);
+  g_test_add_func ("/sample/summary/parallel", test_summary_parallel);
   g_test_add_func ("/sample/mechanics/cancel", test_cancel);
   g_test_add_func ("/sample/mechanics/progress", test_progress_callback);
   g_test_add_func ("/sample/adapt/dual-averaging", test_dual_averaging);

@@ -71,19 +71,36 @@ cr_diag_matrix_split (const double *draws,
     }
 }
 
-typedef struct
-{
-  double value;
-  size_t index;
-} RankedValue;
-
 static int
 compare_ranked_values (const void *a,
                        const void *b)
 {
-  const RankedValue *x = a, *y = b;
+  const CrDiagRanked *x = a, *y = b;
   int order = cr_diag_compare_doubles (&x->value, &y->value);
   return order != 0 ? order : (x->index > y->index) - (x->index < y->index);
+}
+
+void
+cr_diag_rank_values (const double *values,
+                     size_t n,
+                     CrDiagRanked *ranked)
+{
+  for (size_t i = 0; i < n; i++)
+    ranked[i] = (CrDiagRanked){ values[i], i };
+  qsort (ranked, n, sizeof (CrDiagRanked), compare_ranked_values);
+}
+
+/* Blom's (1958) offset of the rank normalisation. */
+#define BLOM_OFFSET (3.0 / 8.0)
+
+/* z_scale's score of the tie group at 0-based positions first .. last of n sorted values. */
+static double
+rank_score (size_t first,
+            size_t last,
+            size_t n)
+{
+  double rank = ((double) (first + 1) + (double) (last + 1)) / 2.0;
+  return gsl_cdf_ugaussian_Pinv ((rank - BLOM_OFFSET) / ((double) n - 2.0 * BLOM_OFFSET + 1.0));
 }
 
 /* Rank normalisation, Vehtari et al. 2021, sec. 4.1: fractional ranks r over all values with
@@ -97,26 +114,96 @@ cr_diag_z_scale (double *values,
     if (isnan (values[i]))
       return FALSE;
 
-  g_autofree RankedValue *order = g_new (RankedValue, n);
-  for (size_t i = 0; i < n; i++)
-    order[i] = (RankedValue){ values[i], i };
-  qsort (order, n, sizeof (RankedValue), compare_ranked_values);
-
-  const double offset = 3.0 / 8.0;
-  double denominator = (double) n - 2.0 * offset + 1.0;
+  g_autofree CrDiagRanked *order = g_new (CrDiagRanked, n);
+  cr_diag_rank_values (values, n, order);
   size_t first = 0;
   while (first < n)
     {
       size_t last = first;
       while (last + 1 < n && order[last + 1].value == order[first].value)
         last++;
-      double rank = ((double) (first + 1) + (double) (last + 1)) / 2.0;
-      double z = gsl_cdf_ugaussian_Pinv ((rank - offset) / denominator);
+      double z = rank_score (first, last, n);
       for (size_t i = first; i <= last; i++)
         values[order[i].index] = z;
       first = last + 1;
     }
   return TRUE;
+}
+
+/* The rows and columns of cr_diag_matrix_split's matrix. */
+static void
+split_shape (size_t n_chains,
+             size_t n_draws,
+             size_t *n_rows,
+             size_t *n_columns)
+{
+  size_t half = n_draws / 2;
+  if (n_draws == 1)
+    *n_rows = 1, *n_columns = n_chains;
+  else if (half == 1)
+    *n_rows = n_chains, *n_columns = 2;
+  else
+    *n_rows = half, *n_columns = 2 * n_chains;
+}
+
+/* Where cr_diag_matrix_split puts draw @index (chain-major) of chains of @n_draws: its place
+ * in the split matrix of @n_chains chains, or -1 for an odd chain's dropped middle draw (and
+ * the middle draw of 3, which R's 2-or-3-draw split also drops). */
+static gssize
+split_position (size_t index,
+                size_t n_chains,
+                size_t n_draws)
+{
+  size_t chain = index / n_draws, t = index % n_draws;
+  if (n_draws == 1)
+    return (gssize) chain;
+  size_t half = n_draws / 2, second_start = n_draws - half;
+  if (half == 1)
+    return t == 0 ? (gssize) chain : t == second_start ? (gssize) (n_chains + chain) : -1;
+  if (t < half)
+    return (gssize) (chain * half + t);
+  if (t >= second_start)
+    return (gssize) ((n_chains + chain) * half + t - second_start);
+  return -1;
+}
+
+/* Fills @matrix with the rank-normalised split chains (cr_diag_matrix_split, then
+ * cr_diag_z_scale) of the values whose ascending order is @ranked (n_chains * n_draws entries),
+ * reading ranks from that order instead of sorting: equal values form the same tie groups. */
+static void
+split_z_scale_ranked (const CrDiagRanked *ranked,
+                      size_t n_chains,
+                      size_t n_draws,
+                      CrDiagMatrix *matrix)
+{
+  size_t n = n_chains * n_draws;
+  split_shape (n_chains, n_draws, &matrix->n_rows, &matrix->n_columns);
+  size_t n_kept = matrix->n_rows * matrix->n_columns;
+  matrix->values = g_new (double, n_kept);
+  /* The kept values in order, beside their places in the matrix. */
+  g_autofree gssize *position = g_new (gssize, n_kept);
+  g_autofree double *kept_values = g_new (double, n_kept);
+  size_t kept = 0;
+  for (size_t i = 0; i < n; i++)
+    {
+      gssize p = split_position (ranked[i].index, n_chains, n_draws);
+      if (p < 0)
+        continue;
+      position[kept] = p;
+      kept_values[kept++] = ranked[i].value;
+    }
+  g_assert (kept == n_kept);
+  size_t first = 0;
+  while (first < n_kept)
+    {
+      size_t last = first;
+      while (last + 1 < n_kept && kept_values[last + 1] == kept_values[first])
+        last++;
+      double z = rank_score (first, last, n_kept);
+      for (size_t i = first; i <= last; i++)
+        matrix->values[position[i]] = z;
+      first = last + 1;
+    }
 }
 
 /* posterior's .rhat: the potential scale reduction sqrt(var_plus / W) with
@@ -367,6 +454,25 @@ cr_diag_ess_sd (const double *draws,
   return split_diagnostic (deviation, n_chains, n_draws, FALSE, cr_diag_matrix_ess);
 }
 
+/* cr_diag_ess_quantile of draws that posterior does not refuse, given them @sorted. */
+static double
+ess_quantile_sorted (const double *draws,
+                     const double *sorted,
+                     size_t n_chains,
+                     size_t n_draws,
+                     double prob)
+{
+  size_t n = n_chains * n_draws;
+  /* Every draw is <= the maximum, so the indicator at prob 1 would be constant. */
+  if (prob == 1.0)
+    prob = ((double) n - 0.5) / (double) n;
+  double quantile = cr_diag_quantile_sorted (sorted, n, prob);
+  g_autofree double *indicator = g_new (double, n);
+  for (size_t i = 0; i < n; i++)
+    indicator[i] = draws[i] <= quantile ? 1.0 : 0.0;
+  return split_diagnostic (indicator, n_chains, n_draws, FALSE, cr_diag_matrix_ess);
+}
+
 double
 cr_diag_ess_quantile (const double *draws,
                       size_t n_chains,
@@ -380,16 +486,9 @@ cr_diag_ess_quantile (const double *draws,
   size_t n = n_chains * n_draws;
   if (cr_diag_should_return_na (draws, n))
     return NAN;
-  /* Every draw is <= the maximum, so the indicator at prob 1 would be constant. */
-  if (prob == 1.0)
-    prob = ((double) n - 0.5) / (double) n;
-
-  g_autofree double *indicator = g_memdup2 (draws, n * sizeof (double));
-  qsort (indicator, n, sizeof (double), cr_diag_compare_doubles);
-  double quantile = cr_diag_quantile_sorted (indicator, n, prob);
-  for (size_t i = 0; i < n; i++)
-    indicator[i] = draws[i] <= quantile ? 1.0 : 0.0;
-  return split_diagnostic (indicator, n_chains, n_draws, FALSE, cr_diag_matrix_ess);
+  g_autofree double *sorted = g_memdup2 (draws, n * sizeof (double));
+  qsort (sorted, n, sizeof (double), cr_diag_compare_doubles);
+  return ess_quantile_sorted (draws, sorted, n_chains, n_draws, prob);
 }
 
 double
@@ -471,4 +570,56 @@ cr_diag_mcse_quantile (const double *draws,
   double lower = sorted[(size_t) lower_position - 1];
   double upper = sorted[(size_t) upper_position - 1];
   return (upper - lower) / 2.0;
+}
+
+/* The draws folded about @median, |draw - median|, in ascending order, from the draws' own
+ * order @ranked: below the median the folded values grow as the draws fall, above it as they
+ * rise (floating-point subtraction is monotone), so a merge of the two runs sorts them. */
+static void
+fold_ranked (const CrDiagRanked *ranked,
+             size_t n,
+             double median,
+             CrDiagRanked *folded)
+{
+  size_t split = 0;
+  while (split < n && ranked[split].value < median)
+    split++;
+  size_t below = split, above = split;
+  for (size_t k = 0; k < n; k++)
+    {
+      double down = below > 0 ? fabs (ranked[below - 1].value - median) : INFINITY;
+      double up = above < n ? fabs (ranked[above].value - median) : INFINITY;
+      gboolean take_down = below > 0 && (above == n || down <= up);
+      const CrDiagRanked *from = take_down ? &ranked[--below] : &ranked[above++];
+      folded[k] = (CrDiagRanked){ take_down ? down : up, from->index };
+    }
+}
+
+void
+cr_diag_rank_diagnostics (const double *draws,
+                          const CrDiagRanked *ranked,
+                          const double *sorted,
+                          size_t n_chains,
+                          size_t n_draws,
+                          double *ess_bulk,
+                          double *ess_tail,
+                          double *r_hat)
+{
+  size_t n = n_chains * n_draws;
+  CrDiagMatrix matrix;
+  split_z_scale_ranked (ranked, n_chains, n_draws, &matrix);
+  *ess_bulk = cr_diag_matrix_ess (&matrix);
+  double bulk_rhat = cr_diag_matrix_rhat (&matrix);
+  cr_diag_matrix_clear (&matrix);
+
+  g_autofree CrDiagRanked *folded = g_new (CrDiagRanked, n);
+  fold_ranked (ranked, n, cr_diag_median_sorted (sorted, n), folded);
+  split_z_scale_ranked (folded, n_chains, n_draws, &matrix);
+  *r_hat = max_or_nan (bulk_rhat, cr_diag_matrix_rhat (&matrix));
+  cr_diag_matrix_clear (&matrix);
+
+  *ess_tail = NAN;
+  if (!cr_diag_should_return_na (draws, n))
+    *ess_tail = min_or_nan (ess_quantile_sorted (draws, sorted, n_chains, n_draws, 0.05),
+                            ess_quantile_sorted (draws, sorted, n_chains, n_draws, 0.95));
 }

@@ -65,6 +65,43 @@ double cr_diag_quantile_sorted (const double *sorted,
                                 size_t n,
                                 double prob);
 
+/* One value and where it came from; an array of them sorted by value (ties by index) is the
+ * order every rank and quantile of a quantity's summary is read from. */
+typedef struct
+{
+  double value;
+  size_t index;
+} CrDiagRanked;
+
+/* Fills @ranked (n entries) with @values and their indices in ascending order of value, ties
+ * by index; the values must not be NaN. */
+void cr_diag_rank_values (const double *values,
+                          size_t n,
+                          CrDiagRanked *ranked);
+
+/* R's median of @n >= 1 values sorted ascending, none NaN. */
+double cr_diag_median_sorted (const double *sorted,
+                              size_t n);
+
+/* cr_diag_hdi of @n >= 1 values sorted ascending, none NaN. */
+void cr_diag_hdi_sorted (const double *sorted,
+                         size_t n,
+                         double prob,
+                         double *lower,
+                         double *upper);
+
+/* The rank-based diagnostics of one quantity of finite @draws from their order @ranked
+ * (cr_diag_rank_values) and @sorted (the same values, ascending), without sorting again:
+ * equal to cr_diag_ess_bulk, cr_diag_ess_tail and cr_diag_rhat. */
+void cr_diag_rank_diagnostics (const double *draws,
+                               const CrDiagRanked *ranked,
+                               const double *sorted,
+                               size_t n_chains,
+                               size_t n_draws,
+                               double *ess_bulk,
+                               double *ess_tail,
+                               double *r_hat);
+
 /* qsort comparator for doubles, none NaN. */
 int cr_diag_compare_doubles (const void *a,
                              const void *b);

@@ -91,6 +91,16 @@ any_nan (const double *values,
   return FALSE;
 }
 
+static gboolean
+all_finite (const double *values,
+            size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite (values[i]))
+      return FALSE;
+  return TRUE;
+}
+
 static double *
 sorted_copy (const double *values,
              size_t n)
@@ -101,16 +111,25 @@ sorted_copy (const double *values,
 }
 
 double
+cr_diag_median_sorted (const double *sorted,
+                       size_t n)
+{
+  g_assert (n >= 1);
+
+  if (n % 2 == 1)
+    return sorted[n / 2];
+  /* R averages the two middle values with mean(), so do we. */
+  return cr_diag_mean (sorted + n / 2 - 1, 2);
+}
+
+double
 cr_diag_median (const double *values,
                 size_t n)
 {
   if (n == 0 || any_nan (values, n))
     return NAN;
   g_autofree double *sorted = sorted_copy (values, n);
-  if (n % 2 == 1)
-    return sorted[n / 2];
-  /* R averages the two middle values with mean(), so do we. */
-  return cr_diag_mean (sorted + n / 2 - 1, 2);
+  return cr_diag_median_sorted (sorted, n);
 }
 
 /* R's quantile.default, type 7 (Hyndman and Fan 1996, definition 7), with R's exact
@@ -153,21 +172,12 @@ cr_diag_quantile (const double *draws,
 }
 
 void
-cr_diag_hdi (const double *draws,
-             size_t n,
-             double prob,
-             double *lower,
-             double *upper)
+cr_diag_hdi_sorted (const double *sorted,
+                    size_t n,
+                    double prob,
+                    double *lower,
+                    double *upper)
 {
-  g_return_if_fail (draws != NULL || n == 0);
-  g_return_if_fail (prob > 0.0 && prob < 1.0);
-  g_return_if_fail (lower != NULL && upper != NULL);
-
-  *lower = *upper = NAN;
-  if (n == 0 || any_nan (draws, n))
-    return;
-  g_autofree double *sorted = sorted_copy (draws, n);
-
   /* ArviZ's _hdi: interval_idx_inc = int(np.floor(hdi_prob * n)). prob < 1, so k < n in exact
    * arithmetic; the clamp only guards a product that rounds up to n. */
   size_t k = (size_t) floor (prob * (double) n);
@@ -188,6 +198,24 @@ cr_diag_hdi (const double *draws,
     }
   *lower = sorted[best];
   *upper = sorted[best + k];
+}
+
+void
+cr_diag_hdi (const double *draws,
+             size_t n,
+             double prob,
+             double *lower,
+             double *upper)
+{
+  g_return_if_fail (draws != NULL || n == 0);
+  g_return_if_fail (prob > 0.0 && prob < 1.0);
+  g_return_if_fail (lower != NULL && upper != NULL);
+
+  *lower = *upper = NAN;
+  if (n == 0 || any_nan (draws, n))
+    return;
+  g_autofree double *sorted = sorted_copy (draws, n);
+  cr_diag_hdi_sorted (sorted, n, prob, lower, upper);
 }
 
 void
@@ -236,10 +264,25 @@ cr_diag_summarise (const double *draws,
   size_t n = n_chains * n_draws;
   summary->mean = cr_diag_mean (draws, n);
   summary->sd = cr_diag_sd (draws, n);
-  cr_diag_hdi (draws, n, hdi_prob, &summary->hdi_lower, &summary->hdi_upper);
   summary->mcse_mean = cr_diag_mcse_mean (draws, n_chains, n_draws);
   summary->mcse_sd = cr_diag_mcse_sd (draws, n_chains, n_draws);
-  summary->ess_bulk = cr_diag_ess_bulk (draws, n_chains, n_draws);
-  summary->ess_tail = cr_diag_ess_tail (draws, n_chains, n_draws);
-  summary->r_hat = cr_diag_rhat (draws, n_chains, n_draws);
+  if (!all_finite (draws, n))
+    {
+      /* NaN and infinite draws are rare and have rules of their own in each function. */
+      cr_diag_hdi (draws, n, hdi_prob, &summary->hdi_lower, &summary->hdi_upper);
+      summary->ess_bulk = cr_diag_ess_bulk (draws, n_chains, n_draws);
+      summary->ess_tail = cr_diag_ess_tail (draws, n_chains, n_draws);
+      summary->r_hat = cr_diag_rhat (draws, n_chains, n_draws);
+      return;
+    }
+  /* One sort serves the HDI, the median, the quantiles and both rank normalisations, which
+   * would otherwise sort the same draws six times. */
+  g_autofree CrDiagRanked *ranked = g_new (CrDiagRanked, n);
+  g_autofree double *sorted = g_new (double, n);
+  cr_diag_rank_values (draws, n, ranked);
+  for (size_t i = 0; i < n; i++)
+    sorted[i] = ranked[i].value;
+  cr_diag_hdi_sorted (sorted, n, hdi_prob, &summary->hdi_lower, &summary->hdi_upper);
+  cr_diag_rank_diagnostics (draws, ranked, sorted, n_chains, n_draws, &summary->ess_bulk,
+                            &summary->ess_tail, &summary->r_hat);
 }

@@ -172,6 +172,10 @@ void cr_sampler_start (CrSampler *sampler, guint max_threads);
 void cr_sampler_cancel (CrSampler *sampler);
 /* Returns: TRUE when every chain has finished (or stopped). */
 gboolean cr_sampler_is_finished (CrSampler *sampler);
+/* Waits until every chain has finished or @timeout_us microseconds have passed, whichever is
+ * first (a loop that also polls other things wakes as soon as the run ends). Returns: TRUE
+ * when every chain has finished. */
+gboolean cr_sampler_wait_finished (CrSampler *sampler, gint64 timeout_us);
 /* Waits for every chain. Returns FALSE with @error when a chain failed (the first failure). */
 gboolean cr_sampler_wait (CrSampler *sampler, GError **error);
 gboolean cr_sampler_was_cancelled (CrSampler *sampler);
@@ -205,7 +209,9 @@ typedef struct
 
 /* Summarises kept draws. @values[c] and @stats[c] are chain c's rows (as cr_chain_get_values ()
  * and cr_chain_get_stats () lay them out: @n_tune warmup rows, then @n_draws kept rows);
- * @variables (n_variables of them) describe the trace layout. */
+ * @variables (n_variables of them) describe the trace layout. The quantities are summarised in
+ * parallel, one thread per processor; each one's numbers depend on its draws alone, never on
+ * the number of threads. */
 CrSampleSummary *cr_sample_summary_new (const CrTraceVariable *variables,
                                         size_t n_variables,
                                         size_t trace_size,

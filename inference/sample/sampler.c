@@ -55,6 +55,7 @@ struct _CrSampler
   gint cancel;
   gint n_finished;
   GMutex lock;
+  GCond finished; /* signalled under lock as each chain finishes */
   GError *error; /* the first failure */
   gboolean background;
 };
@@ -80,7 +81,10 @@ run_chain (gpointer data, gpointer user_data)
         g_error_free (error);
       g_mutex_unlock (&sampler->lock);
     }
+  g_mutex_lock (&sampler->lock);
   g_atomic_int_inc (&sampler->n_finished);
+  g_cond_broadcast (&sampler->finished);
+  g_mutex_unlock (&sampler->lock);
 }
 
 CrSampler *
@@ -97,6 +101,7 @@ cr_sampler_new (const CrDensity *density,
   sampler->settings = *settings;
   sampler->chains = g_ptr_array_new_with_free_func ((GDestroyNotify) cr_chain_free);
   g_mutex_init (&sampler->lock);
+  g_cond_init (&sampler->finished);
   for (guint c = 0; c < settings->n_chains; c++)
     g_ptr_array_add (sampler->chains, cr_chain_new (density, settings, c, trace_size, trace, trace_data, NULL));
   return sampler;
@@ -148,6 +153,18 @@ cr_sampler_is_finished (CrSampler *sampler)
 }
 
 gboolean
+cr_sampler_wait_finished (CrSampler *sampler, gint64 timeout_us)
+{
+  gint64 end_time = g_get_monotonic_time () + timeout_us;
+  g_mutex_lock (&sampler->lock);
+  while (!cr_sampler_is_finished (sampler))
+    if (!g_cond_wait_until (&sampler->finished, &sampler->lock, end_time))
+      break;
+  g_mutex_unlock (&sampler->lock);
+  return cr_sampler_is_finished (sampler);
+}
+
+gboolean
 cr_sampler_wait (CrSampler *sampler, GError **error)
 {
   if (sampler->pool != NULL)
@@ -176,6 +193,7 @@ cr_sampler_free (CrSampler *sampler)
   g_ptr_array_unref (sampler->chains);
   g_clear_error (&sampler->error);
   g_mutex_clear (&sampler->lock);
+  g_cond_clear (&sampler->finished);
   g_free (sampler);
 }
 

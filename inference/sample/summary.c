@@ -18,6 +18,50 @@ cr_sample_element_name (const CrTraceVariable *variable, size_t k)
     }
 }
 
+/* The quantities of a summary, shared by the threads that summarise them: each takes the next
+ * unclaimed quantity until none is left. */
+typedef struct
+{
+  const double *const *values;
+  size_t trace_size, n_chains, n_tune, n_draws;
+  CrDiagSummary *summaries;
+  gint next; /* atomic: the next quantity to claim */
+} SummaryJob;
+
+/* Summarises quantities of @data (a SummaryJob) until none is left. A quantity's numbers depend
+ * on its draws alone, so which thread summarises it never changes them. */
+static gpointer
+summarise_quantities (gpointer data)
+{
+  SummaryJob *job = data;
+  g_autofree double *draws = g_new (double, MAX (job->n_chains * job->n_draws, 1));
+  for (;;)
+    {
+      size_t j = (size_t) g_atomic_int_add (&job->next, 1);
+      if (j >= job->trace_size)
+        return NULL;
+      /* Gathered chain-major, as diag/ wants it. */
+      for (size_t c = 0; c < job->n_chains; c++)
+        for (size_t i = 0; i < job->n_draws; i++)
+          draws[c * job->n_draws + i] = job->values[c][(job->n_tune + i) * job->trace_size + j];
+      cr_diag_summarise (draws, job->n_chains, job->n_draws, CR_DIAG_HDI_PROB, &job->summaries[j]);
+    }
+}
+
+/* Summarises every quantity in this thread and up to one more per processor. */
+static void
+summarise_in_parallel (SummaryJob *job)
+{
+  g_assert (job->trace_size < G_MAXINT);
+  guint n_threads = MIN (g_get_num_processors (), (guint) job->trace_size);
+  g_autoptr (GPtrArray) threads = g_ptr_array_new ();
+  for (guint t = 1; t < n_threads; t++)
+    g_ptr_array_add (threads, g_thread_new ("summary", summarise_quantities, job));
+  summarise_quantities (job);
+  for (guint t = 0; t < threads->len; t++)
+    g_thread_join (g_ptr_array_index (threads, t));
+}
+
 CrSampleSummary *
 cr_sample_summary_new (const CrTraceVariable *variables,
                        size_t n_variables,
@@ -40,16 +84,10 @@ cr_sample_summary_new (const CrTraceVariable *variables,
     for (size_t k = 0; k < cr_shape_size (variables[v].shape); k++)
       summary->names[variables[v].offset + k] = cr_sample_element_name (&variables[v], k);
 
-  /* One quantity at a time, gathered chain-major as diag/ wants it. */
-  g_autofree double *draws = g_new (double, MAX (n_chains * n_draws, 1));
-  for (size_t j = 0; j < trace_size; j++)
-    {
-      for (size_t c = 0; c < n_chains; c++)
-        for (size_t i = 0; i < n_draws; i++)
-          draws[c * n_draws + i] = values[c][(n_tune + i) * trace_size + j];
-      cr_diag_summarise (draws, n_chains, n_draws, CR_DIAG_HDI_PROB, &summary->summaries[j]);
-    }
+  SummaryJob job = { values, trace_size, n_chains, n_tune, n_draws, summary->summaries, 0 };
+  summarise_in_parallel (&job);
 
+  g_autofree double *draws = g_new (double, MAX (n_draws, 1));
   summary->ebfmi = g_new0 (double, MAX (n_chains, 1));
   for (size_t c = 0; c < n_chains; c++)
     {

@@ -1,0 +1,61 @@
+/* ad-private.h: the fused GLM likelihood kernels, shared by tape.c and their vector versions
+ * (kernels.c, kernels-avx2.c). Never included from outside inference/ad/.
+ *
+ * Each kernel adds the log-likelihood terms of n observations, and their derivatives in eta,
+ * for one likelihood whose linear predictor eta is given. Two versions compute the same terms:
+ * the portable one (libm, two passes over blocks of rows so that neighbouring rows' exp and
+ * log1p overlap) and, on x86-64 CPUs with AVX2, one that calls glibc's libmvec four rows at a
+ * time. Their terms agree to a few ulps (tests/test-ad.c); which one runs is fixed when a tape
+ * is made, so a tape's results never depend on the thread that evaluates it.
+ *
+ * Invariants: no kernel branches on the data in its inner loop, allocates, or fails; a
+ * non-finite eta gives the same term (-inf, 0 or NaN) as the distribution's own log density.
+ */
+#pragma once
+
+#include <glib.h>
+
+G_BEGIN_DECLS
+
+/* Rows per block: the portable kernels' scratch lives on the stack, and a block of eta, y and
+ * the scratch stays in L1. */
+#define CR_KERNEL_BLOCK 256
+
+/* The arguments of a GLM kernel over n observations. */
+typedef struct
+{
+  size_t n;
+  const double *y;             /* n observed values */
+  const double *eta;           /* the linear predictor: n values, or one when eta_stride is 0 */
+  size_t eta_stride;           /* 1, or 0 for one eta shared by every row */
+  double *d_eta;               /* NULL, or adjoints of eta to add to (same stride) */
+  double *pointwise;           /* NULL, or n terms to write */
+  const double *log_factorial; /* PoissonLog: lgamma (y + 1) per row */
+} CrGlmTerms;
+
+/* y in {0, 1}: y log s(eta) + (1 - y) log(1 - s(eta)), s the logistic function. Returns the sum. */
+double cr_kernel_bernoulli_logit (const CrGlmTerms *terms);
+/* y eta - e^eta - log y!. Returns the sum. */
+double cr_kernel_poisson_log (const CrGlmTerms *terms);
+
+/* The AVX2 versions (kernels-avx2.c): same contract; they pass a shared eta (eta_stride 0)
+ * to the portable ones. Compiled for AVX2 and FMA, they fault on other CPUs: call them only
+ * through cr_kernel_select (). */
+double cr_kernel_bernoulli_logit_avx2 (const CrGlmTerms *terms);
+double cr_kernel_poisson_log_avx2 (const CrGlmTerms *terms);
+
+typedef double (*CrGlmKernel) (const CrGlmTerms *terms);
+
+/* The kernels a tape uses. */
+typedef struct
+{
+  CrGlmKernel bernoulli_logit;
+  CrGlmKernel poisson_log;
+  gboolean vector; /* the AVX2 ones */
+} CrGlmKernels;
+
+/* The AVX2 kernels when @allow_vector, the build has them and this CPU runs them; otherwise
+ * the portable ones. */
+CrGlmKernels cr_kernel_select (gboolean allow_vector);
+
+G_END_DECLS
