@@ -102,16 +102,6 @@ cr_diag_fft_autocov (CrDiagFft *fft,
     autocov[lag] = fft->buffer[lag] / lag_zero * variance * (double) (n - 1) / (double) n;
 }
 
-static gboolean
-all_finite (const double *values,
-            size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    if (!isfinite (values[i]))
-      return FALSE;
-  return TRUE;
-}
-
 void
 cr_diag_autocov (const double *chain,
                  size_t n,
@@ -120,7 +110,7 @@ cr_diag_autocov (const double *chain,
   g_return_if_fail (chain != NULL);
   g_return_if_fail (autocov != NULL);
 
-  if (n < 2 || !all_finite (chain, n))
+  if (n < 2 || !cr_diag_all_finite (chain, n))
     {
       for (size_t lag = 0; lag < n; lag++)
         autocov[lag] = NAN;

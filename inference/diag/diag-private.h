@@ -11,6 +11,18 @@
 
 #include "diag/diag.h"
 
+#include <math.h>
+
+/* Returns: whether all @n values are finite (no NaN, no infinity). */
+static inline gboolean
+cr_diag_all_finite (const double *values, size_t n)
+{
+  for (size_t i = 0; i < n; i++)
+    if (!isfinite (values[i]))
+      return FALSE;
+  return TRUE;
+}
+
 /* A draws matrix as posterior's internals see it after as.matrix(): n_rows iterations by
  * n_columns chains, column-major (values[column * n_rows + row]). Owns @values. */
 typedef struct

@@ -91,16 +91,6 @@ any_nan (const double *values,
   return FALSE;
 }
 
-static gboolean
-all_finite (const double *values,
-            size_t n)
-{
-  for (size_t i = 0; i < n; i++)
-    if (!isfinite (values[i]))
-      return FALSE;
-  return TRUE;
-}
-
 static double *
 sorted_copy (const double *values,
              size_t n)
@@ -266,7 +256,7 @@ cr_diag_summarise (const double *draws,
   summary->sd = cr_diag_sd (draws, n);
   summary->mcse_mean = cr_diag_mcse_mean (draws, n_chains, n_draws);
   summary->mcse_sd = cr_diag_mcse_sd (draws, n_chains, n_draws);
-  if (!all_finite (draws, n))
+  if (!cr_diag_all_finite (draws, n))
     {
       /* NaN and infinite draws are rare and have rules of their own in each function. */
       cr_diag_hdi (draws, n, hdi_prob, &summary->hdi_lower, &summary->hdi_upper);
