@@ -455,6 +455,25 @@ statement_node_kind (const CrStatement *statement)
     }
 }
 
+static CrCanvasNodeKind
+model_node_kind (CrNodeKind kind)
+{
+  switch (kind)
+    {
+    case CR_NODE_FREE:
+      return CR_CANVAS_NODE_FREE;
+    case CR_NODE_OBSERVED:
+      return CR_CANVAS_NODE_OBSERVED;
+    case CR_NODE_DETERMINISTIC:
+      return CR_CANVAS_NODE_DETERMINISTIC;
+    case CR_NODE_LOCAL:
+      return CR_CANVAS_NODE_LOCAL;
+    case CR_NODE_DATA:
+    default:
+      return CR_CANVAS_NODE_DATA;
+    }
+}
+
 /* Makes the node of each statement. A `~` statement on data (a column, or a name a `data`
  * statement defines) or with observed= is observed; a name defined twice in another way is an
  * error the diagnostics report, and its node keeps the first definition. */
@@ -640,7 +659,7 @@ resolve_shapes (CrModelCanvas *self, const CrModel *model)
       const PlateSpec *known = g_hash_table_lookup (self->known_plates, node->name);
       if (model_node != NULL)
         {
-          node->kind = (CrCanvasNodeKind) model_node->kind;
+          node->kind = model_node_kind (model_node->kind);
           spec_from_model (&node->plate_spec, node, model_node, program, dataset);
           g_hash_table_replace (self->known_plates, g_strdup (node->name),
                                 plate_spec_copy (&node->plate_spec));
