@@ -497,6 +497,40 @@ test_growing_model (Fixture *fixture, gconstpointer data)
     }
 }
 
+/* A larger model: chains of scalars and vectors of two sizes over a few columns. Laid out in
+ * layers without overlaps, in a time a person does not notice. */
+static void
+test_large_model (Fixture *fixture, gconstpointer data)
+{
+  fixture->dataset = regression_dataset ();
+  g_autoptr (GString) text = g_string_new ("data K = 4\n");
+  const int n_groups = 12;
+  for (int g = 0; g < n_groups; g++)
+    {
+      g_string_append_printf (text, "s%d ~ HalfNormal(%d)\n", g, g + 1);
+      g_string_append_printf (text, "v%d[K] ~ Normal(%s, s%d)\n", g, g > 0 ? "m0" : "0", g);
+      g_string_append_printf (text, "m%d ~ Normal(0, s%d)\n", g, g);
+      g_string_append_printf (text, "d%d = m%d + sum(v%d) * x\n", g, g, g);
+    }
+  g_string_append (text, "mu = d0 + d1 + d2 + d3 + d4 + d5 + d6 + d7 + d8 + d9 + d10 + d11\n"
+                         "sigma ~ HalfNormal(1)\n"
+                         "y ~ Normal(mu, sigma)\n");
+  gint64 start = g_get_monotonic_time ();
+  show_model (fixture, text->str, TRUE);
+  gint64 shown = g_get_monotonic_time ();
+  cr_model_canvas_relayout (fixture->canvas);
+  gint64 relaid = g_get_monotonic_time ();
+  g_test_message ("%u nodes: set_model %.1f ms (with 3 settle rounds), relayout %.1f ms",
+                  cr_model_canvas_get_n_nodes (fixture->canvas), (shown - start) / 1e3,
+                  (relaid - shown) / 1e3);
+  g_assert_cmpuint (cr_model_canvas_get_n_nodes (fixture->canvas), ==, 4 * n_groups + 5);
+  g_assert_cmpstr (cr_model_canvas_get_plate_label (fixture->canvas, "v3"), ==, "K = 4");
+  g_assert_cmpstr (cr_model_canvas_get_plate_label (fixture->canvas, "d3"), ==, "6");
+  assert_layered_without_overlaps (fixture);
+  gui_settle (5); /* draw the new layout */
+  gui_save_screenshot (GTK_WIDGET (fixture->canvas), "model-canvas-large.png");
+}
+
 static void
 test_layout_json (Fixture *fixture, gconstpointer data)
 {
@@ -862,6 +896,7 @@ main (int argc, char **argv)
   ADD ("/widgets/canvas/graph/invalid-first", test_invalid_first);
   ADD ("/widgets/canvas/layout/positions-kept", test_positions_kept);
   ADD ("/widgets/canvas/layout/growing-model", test_growing_model);
+  ADD ("/widgets/canvas/layout/large-model", test_large_model);
   ADD ("/widgets/canvas/layout/json", test_layout_json);
   ADD ("/widgets/canvas/input/click-selects", test_click_selects);
   ADD ("/widgets/canvas/input/drag", test_drag);

@@ -32,6 +32,9 @@
 #define ARROW_LENGTH 9.0
 #define ARROW_HALF_WIDTH 4.0
 #define EDGE_WIDTH 1.3
+#define EDGE_BEND 0.5    /* a curved edge's control points, as a fraction of its height */
+#define PORT_SLOPE 0.15  /* how far a port moves per unit of sideways distance to the other end */
+#define PORT_SPREAD 0.5  /* at most this fraction of the half width from the middle */
 #define NODE_LINE_WIDTH 1.5
 #define SELECTED_LINE_WIDTH 2.5
 #define SELECTED_HALO_WIDTH 7.0
@@ -460,6 +463,25 @@ statement_node_kind (const CrStatement *statement)
     }
 }
 
+static CrCanvasNodeKind
+model_node_kind (CrNodeKind kind)
+{
+  switch (kind)
+    {
+    case CR_NODE_FREE:
+      return CR_CANVAS_NODE_FREE;
+    case CR_NODE_OBSERVED:
+      return CR_CANVAS_NODE_OBSERVED;
+    case CR_NODE_DETERMINISTIC:
+      return CR_CANVAS_NODE_DETERMINISTIC;
+    case CR_NODE_LOCAL:
+      return CR_CANVAS_NODE_LOCAL;
+    case CR_NODE_DATA:
+    default:
+      return CR_CANVAS_NODE_DATA;
+    }
+}
+
 /* Makes the node of each statement. A `~` statement on data (a column, or a name a `data`
  * statement defines) or with observed= is observed; a name defined twice in another way is an
  * error the diagnostics report, and its node keeps the first definition. */
@@ -645,7 +667,7 @@ resolve_shapes (CrModelCanvas *self, const CrModel *model)
       const PlateSpec *known = g_hash_table_lookup (self->known_plates, node->name);
       if (model_node != NULL)
         {
-          node->kind = (CrCanvasNodeKind) model_node->kind;
+          node->kind = model_node_kind (model_node->kind);
           spec_from_model (&node->plate_spec, node, model_node, program, dataset);
           g_hash_table_replace (self->known_plates, g_strdup (node->name),
                                 plate_spec_copy (&node->plate_spec));
@@ -1607,10 +1629,55 @@ border_point (const CanvasNode *node, double x, double y, double *border_x, doub
   *border_y = node->y + t * dy;
 }
 
+/* The arrowhead at @tip, pointing along the unit vector (@ux, @uy). */
+static void
+draw_arrowhead (cairo_t *cr, double tip_x, double tip_y, double ux, double uy)
+{
+  cairo_move_to (cr, tip_x, tip_y);
+  cairo_line_to (cr, tip_x - ux * ARROW_LENGTH - uy * ARROW_HALF_WIDTH,
+                 tip_y - uy * ARROW_LENGTH + ux * ARROW_HALF_WIDTH);
+  cairo_line_to (cr, tip_x - ux * ARROW_LENGTH + uy * ARROW_HALF_WIDTH,
+                 tip_y - uy * ARROW_LENGTH - ux * ARROW_HALF_WIDTH);
+  cairo_close_path (cr);
+  cairo_fill (cr);
+}
+
+/* Where an edge leaves @node's bottom (or enters its top, !@bottom): on the outline, moved
+ * from the middle toward the node at the other end (@toward_x), so that edges from the left
+ * arrive on the left and arrowheads into one node do not pile up. */
+static void
+port_point (const CanvasNode *node, double toward_x, gboolean bottom, double *x, double *y)
+{
+  double half_width = node->width / 2, half_height = node->height / 2;
+  double offset = CLAMP ((toward_x - node->x) * PORT_SLOPE, -half_width * PORT_SPREAD,
+                         half_width * PORT_SPREAD);
+  double rise = is_ellipse (node)
+                    ? half_height * sqrt (1 - (offset / half_width) * (offset / half_width))
+                    : half_height;
+  *x = node->x + offset;
+  *y = node->y + (bottom ? rise : -rise);
+}
+
+/* An arrow from @parent to @child. A child below its parent gets a curve that leaves the
+ * parent's bottom and enters the child's top vertically, as dot draws them, so a long sideways
+ * edge runs in the gap between layers instead of along a row of nodes; nodes the user placed
+ * side by side or upside down get a straight line between their outlines. */
 static void
 draw_edge (cairo_t *cr, const CanvasNode *parent, const CanvasNode *child)
 {
   double x0, y0, x1, y1;
+  port_point (parent, child->x, TRUE, &x0, &y0);
+  port_point (child, parent->x, FALSE, &x1, &y1);
+  if (y1 - y0 > 2 * ARROW_LENGTH)
+    {
+      double base_y = y1 - ARROW_LENGTH;
+      double bend = (base_y - y0) * EDGE_BEND;
+      cairo_move_to (cr, x0, y0);
+      cairo_curve_to (cr, x0, y0 + bend, x1, base_y - bend, x1, base_y);
+      cairo_stroke (cr);
+      draw_arrowhead (cr, x1, y1, 0, 1);
+      return;
+    }
   border_point (parent, child->x, child->y, &x0, &y0);
   border_point (child, parent->x, parent->y, &x1, &y1);
   double length = hypot (x1 - x0, y1 - y0);
@@ -1621,13 +1688,7 @@ draw_edge (cairo_t *cr, const CanvasNode *parent, const CanvasNode *child)
   cairo_move_to (cr, x0, y0);
   cairo_line_to (cr, x1 - ux * ARROW_LENGTH, y1 - uy * ARROW_LENGTH);
   cairo_stroke (cr);
-  cairo_move_to (cr, x1, y1);
-  cairo_line_to (cr, x1 - ux * ARROW_LENGTH - uy * ARROW_HALF_WIDTH,
-                 y1 - uy * ARROW_LENGTH + ux * ARROW_HALF_WIDTH);
-  cairo_line_to (cr, x1 - ux * ARROW_LENGTH + uy * ARROW_HALF_WIDTH,
-                 y1 - uy * ARROW_LENGTH - ux * ARROW_HALF_WIDTH);
-  cairo_close_path (cr);
-  cairo_fill (cr);
+  draw_arrowhead (cr, x1, y1, ux, uy);
 }
 
 static void

@@ -25,6 +25,13 @@
  * set_node_position () put them there; the zoom stays in [CR_MODEL_CANVAS_ZOOM_MIN,
  * CR_MODEL_CANVAS_ZOOM_MAX]. The canvas keeps no pointer into the model it was given.
  *
+ * Input: a click selects (on the background: clears), a double click activates; dragging a
+ * node moves it, dragging the background or scrolling pans; Ctrl+scroll and pinching zoom
+ * about the pointer. Keys when focused: Delete/BackSpace ask to delete the selection,
+ * plus/minus/0 zoom in, out and to fit, Escape clears the selection, Tab/Shift+Tab select the
+ * next/previous node in node order; past the last (first) node they clear the selection and
+ * let the focus move on, so the keyboard never gets trapped in the canvas.
+ *
  * Signals:
  *   "selection-changed" (const char *name, nullable): the selected node changed.
  *   "delete-requested" (const char *name): Delete or BackSpace with @name selected; the canvas
