@@ -46,11 +46,29 @@ double cr_kernel_poisson_log_avx2 (const CrGlmTerms *terms);
 
 typedef double (*CrGlmKernel) (const CrGlmTerms *terms);
 
+/* The widest X the AVX2 block products handle themselves (its accumulators stay in registers);
+ * wider ones go to CBLAS. */
+#define CR_KERNEL_MAX_COLUMNS 32
+
+/* eta = X @ beta for a block of @m rows of a row-major X with @cols columns. */
+typedef void (*CrBlockMatvec) (const double *x, size_t m, size_t cols, const double *beta, double *eta);
+/* d_beta += X^T g for a block of @m rows. */
+typedef void (*CrBlockMatvecT) (const double *x, size_t m, size_t cols, const double *g, double *d_beta);
+
+/* The portable products (CBLAS) and the AVX2 ones, same contracts. The AVX2 ones sum each
+ * row's products in four lanes, so they differ from CBLAS by rounding only. */
+void cr_kernel_block_matvec (const double *x, size_t m, size_t cols, const double *beta, double *eta);
+void cr_kernel_block_matvec_t (const double *x, size_t m, size_t cols, const double *g, double *d_beta);
+void cr_kernel_block_matvec_avx2 (const double *x, size_t m, size_t cols, const double *beta, double *eta);
+void cr_kernel_block_matvec_t_avx2 (const double *x, size_t m, size_t cols, const double *g, double *d_beta);
+
 /* The kernels a tape uses. */
 typedef struct
 {
   CrGlmKernel bernoulli_logit;
   CrGlmKernel poisson_log;
+  CrBlockMatvec block_matvec;
+  CrBlockMatvecT block_matvec_t;
   gboolean vector; /* the AVX2 ones */
 } CrGlmKernels;
 

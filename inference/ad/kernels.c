@@ -8,6 +8,7 @@
  */
 #include "ad/ad-private.h"
 
+#include <gsl/gsl_cblas.h>
 #include <math.h>
 
 /* The selects are written as ternaries on values both sides already hold, which compilers turn
@@ -80,14 +81,28 @@ cr_kernel_poisson_log (const CrGlmTerms *terms)
   return total;
 }
 
+void
+cr_kernel_block_matvec (const double *x, size_t m, size_t cols, const double *beta, double *eta)
+{
+  cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) m, (int) cols, 1.0, x, (int) cols, beta, 1, 0.0, eta, 1);
+}
+
+void
+cr_kernel_block_matvec_t (const double *x, size_t m, size_t cols, const double *g, double *d_beta)
+{
+  cblas_dgemv (CblasRowMajor, CblasTrans, (int) m, (int) cols, 1.0, x, (int) cols, g, 1, 1.0, d_beta, 1);
+}
+
 CrGlmKernels
 cr_kernel_select (gboolean allow_vector)
 {
-  CrGlmKernels kernels = { cr_kernel_bernoulli_logit, cr_kernel_poisson_log, FALSE };
+  CrGlmKernels kernels = { cr_kernel_bernoulli_logit, cr_kernel_poisson_log, cr_kernel_block_matvec,
+                           cr_kernel_block_matvec_t, FALSE };
 #ifdef CR_HAVE_AVX2_KERNELS
   /* libmvec's four-wide double functions (_ZGVdN4v_*) need AVX2; our loops use FMA too. */
   if (allow_vector && __builtin_cpu_supports ("avx2") && __builtin_cpu_supports ("fma"))
-    kernels = (CrGlmKernels){ cr_kernel_bernoulli_logit_avx2, cr_kernel_poisson_log_avx2, TRUE };
+    kernels = (CrGlmKernels){ cr_kernel_bernoulli_logit_avx2, cr_kernel_poisson_log_avx2,
+                              cr_kernel_block_matvec_avx2, cr_kernel_block_matvec_t_avx2, TRUE };
 #endif
   return kernels;
 }

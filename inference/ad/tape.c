@@ -749,14 +749,13 @@ eval_glm (const CrTape *tape, CrWorkspace *w, const Op *op, const double *y, gbo
   double *d_intercept = gradient ? adjoint_of (w, op->glm_intercept) : NULL;
   CrGlmKernel kernel = op->kernel == KERNEL_BERNOULLI_LOGIT ? tape->kernels.bernoulli_logit
                                                             : tape->kernels.poisson_log;
-  int cols = (int) op->cols;
   double total = 0.0;
   for (size_t start = 0; start < op->rows; start += op->glm_block)
     {
       size_t m = MIN (op->glm_block, op->rows - start);
       const double *x_block = x + start * op->cols;
       double *eta_block = eta + start;
-      cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) m, cols, 1.0, x_block, cols, beta, 1, 0.0, eta_block, 1);
+      tape->kernels.block_matvec (x_block, m, op->cols, beta, eta_block);
       if (op->glm_intercept != NO_SLOT)
         for (size_t j = 0; j < m; j++)
           eta_block[j] = intercept + eta_block[j];
@@ -768,7 +767,7 @@ eval_glm (const CrTape *tape, CrWorkspace *w, const Op *op, const double *y, gbo
       if (d_eta == NULL)
         continue;
       if (d_beta != NULL)
-        cblas_dgemv (CblasRowMajor, CblasTrans, (int) m, cols, 1.0, x_block, cols, d_eta + start, 1, 1.0, d_beta, 1);
+        tape->kernels.block_matvec_t (x_block, m, op->cols, d_eta + start, d_beta);
       if (d_intercept != NULL)
         {
           double sum = 0.0;
