@@ -192,7 +192,8 @@ test_fused_glm_kernels (void)
 
 /* A GLM likelihood on intercept + X @ beta written in place is evaluated in blocks (fused);
  * through a named deterministic it is not. Both give the same log density and gradient, with
- * the intercept on either side or absent, over several blocks of rows. */
+ * the intercept on either side or absent, over several blocks of rows, and with 3, 8 and 10
+ * columns (a partial vector of four, whole ones, both). */
 static void
 test_fused_glm_blocks (void)
 {
@@ -202,26 +203,36 @@ test_fused_glm_blocks (void)
     { "y ~ BernoulliLogit(X @ b)\n", "eta = X @ b\ny ~ BernoulliLogit(eta)\n" },
     { "y ~ PoissonLog(a + X @ b)\n", "eta = a + X @ b\ny ~ PoissonLog(eta)\n" },
   };
-  static const char priors[] = "data X = stack(x1, x2, x3)\na ~ Normal(0, 2)\nb[3] ~ Normal(0, 2)\n";
-  double theta[4] = { 0.2, -0.5, 0.3, 0.1 };
+  static const size_t widths[] = { 3, 8, 10 };
   for (size_t v = 0; v < G_N_ELEMENTS (variants); v++)
-    {
-      double lp[2], gradient[2][4];
-      for (int k = 0; k < 2; k++)
-        {
-          g_auto (Compiled) c = { 0 };
-          c.dataset = fixture_load_csv (v == 3 ? "poisson.csv" : "logistic.csv");
-          g_autofree char *text = g_strconcat (priors, variants[v][k], NULL);
-          compile_text (&c, text);
-          g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
-          g_assert_cmpuint (cr_tape_get_dimension (c.tape), ==, 4);
-          lp[k] = cr_tape_log_density (c.tape, w, theta, gradient[k]);
-        }
-      g_assert_true (isfinite (lp[0]));
-      g_assert_cmpfloat_with_epsilon (lp[0], lp[1], 1e-12 * fabs (lp[1]));
-      for (int j = 0; j < 4; j++)
-        g_assert_cmpfloat_with_epsilon (gradient[0][j], gradient[1][j], 1e-10 * fmax (1, fabs (gradient[1][j])));
-    }
+    for (size_t w_index = 0; w_index < G_N_ELEMENTS (widths); w_index++)
+      {
+        gboolean poisson = v == 3;
+        size_t cols = widths[w_index], d = cols + 1;
+        if (poisson && cols > 3) /* poisson.csv has three columns */
+          continue;
+        g_autoptr (GString) priors = g_string_new ("data X = stack(x1");
+        for (size_t k = 2; k <= cols; k++)
+          g_string_append_printf (priors, ", x%zu", k);
+        g_string_append_printf (priors, ")\na ~ Normal(0, 2)\nb[%zu] ~ Normal(0, 2)\n", cols);
+        double theta[11], lp[2], gradient[2][11];
+        for (size_t j = 0; j < d; j++)
+          theta[j] = 0.3 * sin (1.0 + (double) j);
+        for (int k = 0; k < 2; k++)
+          {
+            g_auto (Compiled) c = { 0 };
+            c.dataset = fixture_load_csv (poisson ? "poisson.csv" : "logistic.csv");
+            g_autofree char *text = g_strconcat (priors->str, variants[v][k], NULL);
+            compile_text (&c, text);
+            g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+            g_assert_cmpuint (cr_tape_get_dimension (c.tape), ==, d);
+            lp[k] = cr_tape_log_density (c.tape, w, theta, gradient[k]);
+          }
+        g_assert_true (isfinite (lp[0]));
+        g_assert_cmpfloat_with_epsilon (lp[0], lp[1], 1e-12 * fabs (lp[1]));
+        for (size_t j = 0; j < d; j++)
+          g_assert_cmpfloat_with_epsilon (gradient[0][j], gradient[1][j], 1e-10 * fmax (1, fabs (gradient[1][j])));
+      }
 }
 
 /* Rows for the kernel-path test: more than one block of the portable kernels, not a multiple
