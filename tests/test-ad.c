@@ -257,11 +257,12 @@ compile_both_paths (const char *text, const GString *csv, Compiled *vector, Comp
   return cr_tape_uses_vector_kernels (vector->tape);
 }
 
-/* The AVX2 (libmvec) and portable BernoulliLogit and PoissonLog kernels agree: each term to
- * 16 ulps (libmvec's exp and log1p are within 4 ulps each), each equal to the distribution's
+/* The AVX2 and portable BernoulliLogit, PoissonLog and BinomialLogit kernels agree: each term to
+ * 16 ulps (libmvec's exp and our log1p are within 4 ulps each), each equal to the distribution's
  * own term to 1e-12, and the log density and gradient to 16 ulps plus the rounding of summing
  * N terms in another order, (16 + N) eps times the sum of the terms' magnitudes. The rows
- * include |eta| up to 800, where e^-|eta| underflows. */
+ * include |eta| up to 700 and more, where e^-|eta| is subnormal or 0 (BinomialLogit: up to
+ * 450). */
 static void
 test_kernel_paths (void)
 {
@@ -272,17 +273,24 @@ test_kernel_paths (void)
   } glms[] = {
     { "a ~ Normal(0, 1)\nb ~ Normal(0, 1)\ny ~ BernoulliLogit(a + b * x)\n", "BernoulliLogit", 800 },
     { "a ~ Normal(0, 1)\nb ~ Normal(0, 1)\ny ~ PoissonLog(a + b * x)\n", "PoissonLog", 5 },
+    /* BinomialLogit's own density rounds p = s(eta) to 0 below eta = -709 (the kernels do not):
+     * compare where both are exact. */
+    { "a ~ Normal(0, 1)\nb ~ Normal(0, 1)\ny ~ BinomialLogit(n, a + b * x)\n", "BinomialLogit", 500 },
   };
   for (size_t g = 0; g < G_N_ELEMENTS (glms); g++)
     {
-      g_autoptr (GString) csv = g_string_new ("x,y\n");
+      g_autoptr (GString) csv = g_string_new ("x,n,y\n");
       GRand *rand = g_rand_new_with_seed (11);
       for (size_t i = 0; i < PATHS_ROWS; i++)
         {
           /* A cube spreads x over the whole range while keeping most rows near 0. */
           double u = g_rand_double_range (rand, -1, 1);
-          double y = g == 0 ? (double) g_rand_int_range (rand, 0, 2) : (double) g_rand_int_range (rand, 0, 6);
-          g_string_append_printf (csv, "%.17g,%g\n", glms[g].x_scale * u * u * u, y);
+          /* Binomial counts from 0 trials up, successes from none to all. */
+          int n = g_rand_int_range (rand, 0, 13);
+          double y = g == 0 ? (double) g_rand_int_range (rand, 0, 2)
+                     : g == 1 ? (double) g_rand_int_range (rand, 0, 6)
+                              : (double) g_rand_int_range (rand, 0, n + 1);
+          g_string_append_printf (csv, "%.17g,%d,%g\n", glms[g].x_scale * u * u * u, n, y);
         }
       g_rand_free (rand);
       g_auto (Compiled) vector = { 0 };
@@ -302,13 +310,19 @@ test_kernel_paths (void)
       const CrDistribution *dist = cr_dist_lookup (glms[g].dist);
       const double *x = cr_dataset_find_column (vector.dataset, "x")->values;
       const double *y = cr_dataset_find_column (vector.dataset, "y")->values;
+      const double *trials = cr_dataset_find_column (vector.dataset, "n")->values;
       for (size_t i = 0; i < PATHS_ROWS; i++)
         {
           double eta = theta[0] + theta[1] * x[i];
-          double expected = dist->log_density (y[i], &eta, NULL, NULL);
+          double args[2] = { eta, 0 };
+          if (g == 2)
+            args[0] = trials[i], args[1] = eta;
+          double expected = dist->log_density (y[i], args, NULL, NULL);
           g_assert_cmpfloat_with_epsilon (terms_p[i], expected, 1e-12 * fmax (1, fabs (expected)));
-          g_assert_cmpfloat_with_epsilon (terms_v[i], terms_p[i], 16 * DBL_EPSILON * fabs (terms_p[i]));
-          magnitude += fabs (terms_p[i]) * fmax (1, fabs (x[i]));
+          /* Subnormal terms (e^-|eta| below DBL_MIN) have fewer bits: 16 of their ulps. */
+          g_assert_cmpfloat_with_epsilon (terms_v[i], terms_p[i], 16 * (DBL_EPSILON * fabs (terms_p[i]) + DBL_TRUE_MIN));
+          /* The gradient sums terms' derivatives times x; a derivative is at most n. */
+          magnitude += (fabs (terms_p[i]) + fmax (1, trials[i])) * fmax (1, fabs (x[i]));
         }
       double lp_v = cr_tape_log_density (vector.tape, wv, theta, grad_v);
       double lp_p = cr_tape_log_density (portable.tape, wp, theta, grad_p);

@@ -30,19 +30,25 @@ typedef struct
   size_t eta_stride;           /* 1, or 0 for one eta shared by every row */
   double *d_eta;               /* NULL, or adjoints of eta to add to (same stride) */
   double *pointwise;           /* NULL, or n terms to write */
-  const double *log_factorial; /* PoissonLog: lgamma (y + 1) per row */
+  const double *log_factorial; /* PoissonLog: log y!; BinomialLogit: log C(n, y); per row */
+  const double *trials;        /* BinomialLogit: the counts n, one per row or one shared */
+  size_t trials_stride;        /* 1, or 0 for one n shared by every row */
 } CrGlmTerms;
 
 /* y in {0, 1}: y log s(eta) + (1 - y) log(1 - s(eta)), s the logistic function. Returns the sum. */
 double cr_kernel_bernoulli_logit (const CrGlmTerms *terms);
 /* y eta - e^eta - log y!. Returns the sum. */
 double cr_kernel_poisson_log (const CrGlmTerms *terms);
+/* y log s(eta) + (n - y) log(1 - s(eta)) + log C(n, y); a count of 0 contributes 0 even where
+ * its log is -inf. Returns the sum. */
+double cr_kernel_binomial_logit (const CrGlmTerms *terms);
 
 /* The AVX2 versions (kernels-avx2.c): same contract; they pass a shared eta (eta_stride 0)
  * to the portable ones. Compiled for AVX2 and FMA, they fault on other CPUs: call them only
  * through cr_kernel_select (). */
 double cr_kernel_bernoulli_logit_avx2 (const CrGlmTerms *terms);
 double cr_kernel_poisson_log_avx2 (const CrGlmTerms *terms);
+double cr_kernel_binomial_logit_avx2 (const CrGlmTerms *terms);
 
 typedef double (*CrGlmKernel) (const CrGlmTerms *terms);
 
@@ -67,6 +73,7 @@ typedef struct
 {
   CrGlmKernel bernoulli_logit;
   CrGlmKernel poisson_log;
+  CrGlmKernel binomial_logit;
   CrBlockMatvec block_matvec;
   CrBlockMatvecT block_matvec_t;
   gboolean vector; /* the AVX2 ones */

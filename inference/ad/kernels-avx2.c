@@ -44,12 +44,13 @@ log1p_unit (__m256d t)
 
 #define LANES 4
 
-/* One group of four rows: @y, @v (eta) and @c (a per-row constant of the term, such as
- * PoissonLog's log y!) give the terms and their derivatives in eta. */
-typedef void (*Rows) (__m256d y, __m256d v, __m256d c, __m256d *term, __m256d *d);
+/* One group of four rows: @y, @v (eta), @c (a per-row constant of the term, such as
+ * PoissonLog's log y!) and @n (BinomialLogit's counts) give the terms and their derivatives in
+ * eta. */
+typedef void (*Rows) (__m256d y, __m256d v, __m256d c, __m256d n, __m256d *term, __m256d *d);
 
 static inline void
-bernoulli_logit_rows (__m256d y, __m256d v, __m256d c, __m256d *term, __m256d *d)
+bernoulli_logit_rows (__m256d y, __m256d v, __m256d c, __m256d n, __m256d *term, __m256d *d)
 {
   const __m256d zero = _mm256_setzero_pd (), one = _mm256_set1_pd (1.0);
   const __m256d sign = _mm256_set1_pd (-0.0);
@@ -67,7 +68,7 @@ bernoulli_logit_rows (__m256d y, __m256d v, __m256d c, __m256d *term, __m256d *d
 }
 
 static inline void
-poisson_log_rows (__m256d y, __m256d v, __m256d c, __m256d *term, __m256d *d)
+poisson_log_rows (__m256d y, __m256d v, __m256d c, __m256d n, __m256d *term, __m256d *d)
 {
   const __m256d zero = _mm256_setzero_pd ();
   __m256d rate = _ZGVdN4v_exp (v);
@@ -77,6 +78,26 @@ poisson_log_rows (__m256d y, __m256d v, __m256d c, __m256d *term, __m256d *d)
   *d = _mm256_sub_pd (y, rate);
 }
 
+static inline void
+binomial_logit_rows (__m256d y, __m256d v, __m256d c, __m256d n, __m256d *term, __m256d *d)
+{
+  const __m256d zero = _mm256_setzero_pd (), one = _mm256_set1_pd (1.0);
+  const __m256d sign = _mm256_set1_pd (-0.0);
+  __m256d t = _ZGVdN4v_exp (_mm256_or_pd (v, sign)); /* e^-|v| */
+  __m256d l = log1p_unit (t);
+  __m256d r = _mm256_div_pd (one, _mm256_add_pd (one, t));
+  __m256d log_s = _mm256_sub_pd (_mm256_min_pd (v, zero), l);
+  __m256d log_1m_s = _mm256_sub_pd (_mm256_xor_pd (_mm256_max_pd (v, zero), sign), l);
+  /* A count of 0 contributes 0, not 0 * -inf. */
+  __m256d failures = _mm256_sub_pd (n, y);
+  __m256d successes_term = _mm256_blendv_pd (zero, _mm256_mul_pd (y, log_s), _mm256_cmp_pd (y, zero, _CMP_NEQ_UQ));
+  __m256d failures_term = _mm256_blendv_pd (zero, _mm256_mul_pd (failures, log_1m_s),
+                                            _mm256_cmp_pd (failures, zero, _CMP_NEQ_UQ));
+  *term = _mm256_add_pd (_mm256_add_pd (successes_term, failures_term), c);
+  __m256d s = _mm256_blendv_pd (_mm256_mul_pd (t, r), r, _mm256_cmp_pd (v, zero, _CMP_GE_OQ));
+  *d = _mm256_sub_pd (y, _mm256_mul_pd (n, s));
+}
+
 /* Runs @rows over every group of four rows, then over the last n % 4 rows padded with zeros
  * (the padding's terms are computed and dropped). @c is NULL (zeros) or the n per-row
  * constants @rows takes. */
@@ -84,12 +105,15 @@ static inline __attribute__ ((always_inline)) double
 run_rows (const CrGlmTerms *terms, const double *c, Rows rows)
 {
   size_t n = terms->n, i = 0;
-  const double *y = terms->y, *eta = terms->eta;
+  const double *y = terms->y, *eta = terms->eta, *trials = terms->trials;
   __m256d sum = _mm256_setzero_pd (), term, d;
   for (; i + LANES <= n; i += LANES)
     {
       __m256d ci = c != NULL ? _mm256_loadu_pd (c + i) : _mm256_setzero_pd ();
-      rows (_mm256_loadu_pd (y + i), _mm256_loadu_pd (eta + i), ci, &term, &d);
+      __m256d ni = trials == NULL ? _mm256_setzero_pd ()
+                   : terms->trials_stride == 0 ? _mm256_set1_pd (trials[0])
+                                               : _mm256_loadu_pd (trials + i);
+      rows (_mm256_loadu_pd (y + i), _mm256_loadu_pd (eta + i), ci, ni, &term, &d);
       sum = _mm256_add_pd (sum, term);
       if (terms->pointwise != NULL)
         _mm256_storeu_pd (terms->pointwise + i, term);
@@ -102,15 +126,17 @@ run_rows (const CrGlmTerms *terms, const double *c, Rows rows)
   if (i == n)
     return total;
 
-  double y_tail[LANES] = { 0 }, eta_tail[LANES] = { 0 }, c_tail[LANES] = { 0 };
+  double y_tail[LANES] = { 0 }, eta_tail[LANES] = { 0 }, c_tail[LANES] = { 0 }, n_tail[LANES] = { 0 };
   double term_tail[LANES], d_tail[LANES];
   size_t rest = n - i;
   for (size_t k = 0; k < rest; k++)
     {
       y_tail[k] = y[i + k], eta_tail[k] = eta[i + k];
       c_tail[k] = c != NULL ? c[i + k] : 0.0;
+      n_tail[k] = trials != NULL ? trials[(i + k) * terms->trials_stride] : 0.0;
     }
-  rows (_mm256_loadu_pd (y_tail), _mm256_loadu_pd (eta_tail), _mm256_loadu_pd (c_tail), &term, &d);
+  rows (_mm256_loadu_pd (y_tail), _mm256_loadu_pd (eta_tail), _mm256_loadu_pd (c_tail),
+        _mm256_loadu_pd (n_tail), &term, &d);
   _mm256_storeu_pd (term_tail, term);
   _mm256_storeu_pd (d_tail, d);
   for (size_t k = 0; k < rest; k++)
@@ -251,6 +277,14 @@ block_matvec_t_n (const double *x, size_t m, size_t cols, const double *g, doubl
     }
 
 G_STATIC_ASSERT (MAX_VECTORS == 8);
+
+double
+cr_kernel_binomial_logit_avx2 (const CrGlmTerms *terms)
+{
+  if (terms->eta_stride != 1)
+    return cr_kernel_binomial_logit (terms);
+  return run_rows (terms, terms->log_factorial, binomial_logit_rows);
+}
 
 void
 cr_kernel_block_matvec_avx2 (const double *x, size_t m, size_t cols, const double *beta, double *eta)

@@ -698,23 +698,17 @@ student_t_kernel (const Op *op, const double *x, const double *nu_value, const d
   return total;
 }
 
-/* The fused Binomial (by probability or by logit) on observed counts, log C(n, y) computed once. */
+/* The fused Binomial by probability on observed counts, log C(n, y) computed once. */
 static double
-binomial_kernel (const Op *op, gboolean logit, const double *y, const double *trials, const double *p,
-                 double *gp, double *pointwise)
+binomial_kernel (const Op *op, const double *y, const double *trials, const double *p, double *gp,
+                 double *pointwise)
 {
   size_t sn = op->arg_len[0] == 1 ? 0 : 1, sp = op->arg_len[1] == 1 ? 0 : 1;
   double total = 0.0;
   for (size_t i = 0; i < op->n; i++)
     {
       double n = trials[i * sn], k = y[i], v = p[i * sp], term, d;
-      if (logit)
-        {
-          /* k log s(v) + (n - k) log(1 - s(v)) */
-          term = (k != 0.0 ? k * cr_log_inv_logit (v) : 0.0) + (n - k != 0.0 ? (n - k) * cr_log1m_inv_logit (v) : 0.0);
-          d = k - n * cr_inv_logit (v);
-        }
-      else if (!(v >= 0.0 && v <= 1.0))
+      if (!(v >= 0.0 && v <= 1.0))
         term = isnan (v) ? NAN : -INFINITY, d = 0.0;
       else
         {
@@ -811,8 +805,14 @@ eval_logp (const CrTape *tape, CrWorkspace *w, const Op *op, const Mode *mode)
     case KERNEL_STUDENT_T:
       return student_t_kernel (op, x, args[0], args[1], args[2], d_x, d_args[1], d_args[2], pointwise);
     case KERNEL_BINOMIAL:
+      return binomial_kernel (op, x, args[0], args[1], d_args[1], pointwise);
     case KERNEL_BINOMIAL_LOGIT:
-      return binomial_kernel (op, op->kernel == KERNEL_BINOMIAL_LOGIT, x, args[0], args[1], d_args[1], pointwise);
+      {
+        CrGlmTerms terms = { .n = op->n, .y = x, .eta = args[1], .eta_stride = op->arg_len[1] == 1 ? 0 : 1,
+                             .d_eta = d_args[1], .pointwise = pointwise, .log_factorial = op->log_factorial,
+                             .trials = args[0], .trials_stride = op->arg_len[0] == 1 ? 0 : 1 };
+        return tape->kernels.binomial_logit (&terms);
+      }
     case KERNEL_GENERIC:
       break;
     }
