@@ -233,6 +233,25 @@ test_fused_glm_blocks (void)
         for (size_t j = 0; j < d; j++)
           g_assert_cmpfloat_with_epsilon (gradient[0][j], gradient[1][j], 1e-10 * fmax (1, fabs (gradient[1][j])));
       }
+
+  /* X @ beta with beta data is a constant: nothing to fuse, and the intercept alone varies. */
+  double lp[2], gradient[2];
+  static const char *const constant_product[] = {
+    "data X = stack(x1, x2)\na ~ Normal(0, 2)\ny ~ BernoulliLogit(a + X @ [0.5, -0.25])\n",
+    "data X = stack(x1, x2)\na ~ Normal(0, 2)\neta = a + X @ [0.5, -0.25]\ny ~ BernoulliLogit(eta)\n",
+  };
+  for (int k = 0; k < 2; k++)
+    {
+      g_auto (Compiled) c = { 0 };
+      c.dataset = fixture_load_csv ("logistic.csv");
+      compile_text (&c, constant_product[k]);
+      g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+      double theta = 0.4;
+      lp[k] = cr_tape_log_density (c.tape, w, &theta, &gradient[k]);
+    }
+  g_assert_true (isfinite (lp[0]));
+  g_assert_cmpfloat (lp[0], ==, lp[1]);
+  g_assert_cmpfloat (gradient[0], ==, gradient[1]);
 }
 
 /* Rows for the kernel-path test: more than one block of the portable kernels, not a multiple

@@ -347,8 +347,9 @@ fuse_glm (Compiler *c, const CrExpr *eta, guint logp_index)
       gboolean right_scalar = cr_shape_size (cr_model_expr_shape (model, right)) == 1;
       product = left_scalar && !right_scalar ? right : right_scalar && !left_scalar ? left : NULL;
     }
+  /* X @ beta with beta data too is a constant, with no MATVEC on the tape to fuse. */
   if (product == NULL || product->kind != CR_EXPR_BINARY || product->binary.op != CR_BINARY_MATMUL
-      || !cr_model_expr_is_constant (model, product->binary.left))
+      || !cr_model_expr_is_constant (model, product->binary.left) || cr_model_expr_is_constant (model, product))
     return;
 
   Op *logp = &g_array_index (c->tape->ops, Op, logp_index);
