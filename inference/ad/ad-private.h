@@ -1,15 +1,17 @@
-/* ad-private.h: the fused GLM likelihood kernels, shared by tape.c and their vector versions
- * (kernels.c, kernels-avx2.c). Never included from outside inference/ad/.
+/* ad-private.h: the fused GLM likelihood kernels and the block products of the fused GLM pass,
+ * shared by tape.c and their versions (kernels.c, kernels-avx2.c). Never included from outside
+ * inference/ad/.
  *
  * Each kernel adds the log-likelihood terms of n observations, and their derivatives in eta,
  * for one likelihood whose linear predictor eta is given. Two versions compute the same terms:
  * the portable one (libm, two passes over blocks of rows so that neighbouring rows' exp and
- * log1p overlap) and, on x86-64 CPUs with AVX2, one that calls glibc's libmvec four rows at a
- * time. Their terms agree to a few ulps (tests/test-ad.c); which one runs is fixed when a tape
- * is made, so a tape's results never depend on the thread that evaluates it.
+ * log1p overlap; CBLAS for the products) and, on x86-64 CPUs with AVX2 and FMA, one that works
+ * four rows at a time (libmvec's exp, a table-free log1p, register-blocked products). Their
+ * terms agree to a few ulps (tests/test-ad.c); which one runs is fixed when a tape is made, so
+ * a tape's results never depend on the thread that evaluates it.
  *
  * Invariants: no kernel branches on the data in its inner loop, allocates, or fails; a
- * non-finite eta gives the same term (-inf, 0 or NaN) as the distribution's own log density.
+ * non-finite eta gives a term of -inf, 0 or NaN, never an error.
  */
 #pragma once
 
