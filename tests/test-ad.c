@@ -192,7 +192,8 @@ test_fused_glm_kernels (void)
 
 /* A GLM likelihood on intercept + X @ beta written in place is evaluated in blocks (fused);
  * through a named deterministic it is not. Both give the same log density and gradient, with
- * the intercept on either side or absent, over several blocks of rows. */
+ * the intercept on either side or absent, over several blocks of rows, and with 3, 8 and 10
+ * columns (a partial vector of four, whole ones, both). */
 static void
 test_fused_glm_blocks (void)
 {
@@ -202,26 +203,55 @@ test_fused_glm_blocks (void)
     { "y ~ BernoulliLogit(X @ b)\n", "eta = X @ b\ny ~ BernoulliLogit(eta)\n" },
     { "y ~ PoissonLog(a + X @ b)\n", "eta = a + X @ b\ny ~ PoissonLog(eta)\n" },
   };
-  static const char priors[] = "data X = stack(x1, x2, x3)\na ~ Normal(0, 2)\nb[3] ~ Normal(0, 2)\n";
-  double theta[4] = { 0.2, -0.5, 0.3, 0.1 };
+  static const size_t widths[] = { 3, 8, 10 };
   for (size_t v = 0; v < G_N_ELEMENTS (variants); v++)
+    for (size_t w_index = 0; w_index < G_N_ELEMENTS (widths); w_index++)
+      {
+        gboolean poisson = v == 3;
+        size_t cols = widths[w_index], d = cols + 1;
+        if (poisson && cols > 3) /* poisson.csv has three columns */
+          continue;
+        g_autoptr (GString) priors = g_string_new ("data X = stack(x1");
+        for (size_t k = 2; k <= cols; k++)
+          g_string_append_printf (priors, ", x%zu", k);
+        g_string_append_printf (priors, ")\na ~ Normal(0, 2)\nb[%zu] ~ Normal(0, 2)\n", cols);
+        double theta[11], lp[2], gradient[2][11];
+        for (size_t j = 0; j < d; j++)
+          theta[j] = 0.3 * sin (1.0 + (double) j);
+        for (int k = 0; k < 2; k++)
+          {
+            g_auto (Compiled) c = { 0 };
+            c.dataset = fixture_load_csv (poisson ? "poisson.csv" : "logistic.csv");
+            g_autofree char *text = g_strconcat (priors->str, variants[v][k], NULL);
+            compile_text (&c, text);
+            g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+            g_assert_cmpuint (cr_tape_get_dimension (c.tape), ==, d);
+            lp[k] = cr_tape_log_density (c.tape, w, theta, gradient[k]);
+          }
+        g_assert_true (isfinite (lp[0]));
+        g_assert_cmpfloat_with_epsilon (lp[0], lp[1], 1e-12 * fabs (lp[1]));
+        for (size_t j = 0; j < d; j++)
+          g_assert_cmpfloat_with_epsilon (gradient[0][j], gradient[1][j], 1e-10 * fmax (1, fabs (gradient[1][j])));
+      }
+
+  /* X @ beta with beta data is a constant: nothing to fuse, and the intercept alone varies. */
+  double lp[2], gradient[2];
+  static const char *const constant_product[] = {
+    "data X = stack(x1, x2)\na ~ Normal(0, 2)\ny ~ BernoulliLogit(a + X @ [0.5, -0.25])\n",
+    "data X = stack(x1, x2)\na ~ Normal(0, 2)\neta = a + X @ [0.5, -0.25]\ny ~ BernoulliLogit(eta)\n",
+  };
+  for (int k = 0; k < 2; k++)
     {
-      double lp[2], gradient[2][4];
-      for (int k = 0; k < 2; k++)
-        {
-          g_auto (Compiled) c = { 0 };
-          c.dataset = fixture_load_csv (v == 3 ? "poisson.csv" : "logistic.csv");
-          g_autofree char *text = g_strconcat (priors, variants[v][k], NULL);
-          compile_text (&c, text);
-          g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
-          g_assert_cmpuint (cr_tape_get_dimension (c.tape), ==, 4);
-          lp[k] = cr_tape_log_density (c.tape, w, theta, gradient[k]);
-        }
-      g_assert_true (isfinite (lp[0]));
-      g_assert_cmpfloat_with_epsilon (lp[0], lp[1], 1e-12 * fabs (lp[1]));
-      for (int j = 0; j < 4; j++)
-        g_assert_cmpfloat_with_epsilon (gradient[0][j], gradient[1][j], 1e-10 * fmax (1, fabs (gradient[1][j])));
+      g_auto (Compiled) c = { 0 };
+      c.dataset = fixture_load_csv ("logistic.csv");
+      compile_text (&c, constant_product[k]);
+      g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
+      double theta = 0.4;
+      lp[k] = cr_tape_log_density (c.tape, w, &theta, &gradient[k]);
     }
+  g_assert_true (isfinite (lp[0]));
+  g_assert_cmpfloat (lp[0], ==, lp[1]);
+  g_assert_cmpfloat (gradient[0], ==, gradient[1]);
 }
 
 /* Rows for the kernel-path test: more than one block of the portable kernels, not a multiple
@@ -246,11 +276,12 @@ compile_both_paths (const char *text, const GString *csv, Compiled *vector, Comp
   return cr_tape_uses_vector_kernels (vector->tape);
 }
 
-/* The AVX2 (libmvec) and portable BernoulliLogit and PoissonLog kernels agree: each term to
- * 16 ulps (libmvec's exp and log1p are within 4 ulps each), each equal to the distribution's
+/* The AVX2 and portable BernoulliLogit, PoissonLog and BinomialLogit kernels agree: each term to
+ * 16 ulps (libmvec's exp and our log1p are within 4 ulps each), each equal to the distribution's
  * own term to 1e-12, and the log density and gradient to 16 ulps plus the rounding of summing
  * N terms in another order, (16 + N) eps times the sum of the terms' magnitudes. The rows
- * include |eta| up to 800, where e^-|eta| underflows. */
+ * include |eta| up to 700 and more, where e^-|eta| is subnormal or 0 (BinomialLogit: up to
+ * 450). */
 static void
 test_kernel_paths (void)
 {
@@ -261,17 +292,24 @@ test_kernel_paths (void)
   } glms[] = {
     { "a ~ Normal(0, 1)\nb ~ Normal(0, 1)\ny ~ BernoulliLogit(a + b * x)\n", "BernoulliLogit", 800 },
     { "a ~ Normal(0, 1)\nb ~ Normal(0, 1)\ny ~ PoissonLog(a + b * x)\n", "PoissonLog", 5 },
+    /* BinomialLogit's own density rounds p = s(eta) to 0 below eta = -709 (the kernels do not):
+     * compare where both are exact. */
+    { "a ~ Normal(0, 1)\nb ~ Normal(0, 1)\ny ~ BinomialLogit(n, a + b * x)\n", "BinomialLogit", 500 },
   };
   for (size_t g = 0; g < G_N_ELEMENTS (glms); g++)
     {
-      g_autoptr (GString) csv = g_string_new ("x,y\n");
+      g_autoptr (GString) csv = g_string_new ("x,n,y\n");
       GRand *rand = g_rand_new_with_seed (11);
       for (size_t i = 0; i < PATHS_ROWS; i++)
         {
           /* A cube spreads x over the whole range while keeping most rows near 0. */
           double u = g_rand_double_range (rand, -1, 1);
-          double y = g == 0 ? (double) g_rand_int_range (rand, 0, 2) : (double) g_rand_int_range (rand, 0, 6);
-          g_string_append_printf (csv, "%.17g,%g\n", glms[g].x_scale * u * u * u, y);
+          /* Binomial counts from 0 trials up, successes from none to all. */
+          int n = g_rand_int_range (rand, 0, 13);
+          double y = g == 0 ? (double) g_rand_int_range (rand, 0, 2)
+                     : g == 1 ? (double) g_rand_int_range (rand, 0, 6)
+                              : (double) g_rand_int_range (rand, 0, n + 1);
+          g_string_append_printf (csv, "%.17g,%d,%g\n", glms[g].x_scale * u * u * u, n, y);
         }
       g_rand_free (rand);
       g_auto (Compiled) vector = { 0 };
@@ -291,13 +329,19 @@ test_kernel_paths (void)
       const CrDistribution *dist = cr_dist_lookup (glms[g].dist);
       const double *x = cr_dataset_find_column (vector.dataset, "x")->values;
       const double *y = cr_dataset_find_column (vector.dataset, "y")->values;
+      const double *trials = cr_dataset_find_column (vector.dataset, "n")->values;
       for (size_t i = 0; i < PATHS_ROWS; i++)
         {
           double eta = theta[0] + theta[1] * x[i];
-          double expected = dist->log_density (y[i], &eta, NULL, NULL);
+          double args[2] = { eta, 0 };
+          if (g == 2)
+            args[0] = trials[i], args[1] = eta;
+          double expected = dist->log_density (y[i], args, NULL, NULL);
           g_assert_cmpfloat_with_epsilon (terms_p[i], expected, 1e-12 * fmax (1, fabs (expected)));
-          g_assert_cmpfloat_with_epsilon (terms_v[i], terms_p[i], 16 * DBL_EPSILON * fabs (terms_p[i]));
-          magnitude += fabs (terms_p[i]) * fmax (1, fabs (x[i]));
+          /* Subnormal terms (e^-|eta| below DBL_MIN) have fewer bits: 16 of their ulps. */
+          g_assert_cmpfloat_with_epsilon (terms_v[i], terms_p[i], 16 * (DBL_EPSILON * fabs (terms_p[i]) + DBL_TRUE_MIN));
+          /* The gradient sums terms' derivatives times x; a derivative is at most n. */
+          magnitude += (fabs (terms_p[i]) + fmax (1, trials[i])) * fmax (1, fabs (x[i]));
         }
       double lp_v = cr_tape_log_density (vector.tape, wv, theta, grad_v);
       double lp_p = cr_tape_log_density (portable.tape, wp, theta, grad_p);

@@ -5,8 +5,9 @@
  * Constants (data, literals, every sub-expression that depends on no parameter) are computed
  * once, when the tape is made, and live in the tape. Everything that changes with theta lives
  * in a workspace. The hot likelihoods (Normal, BernoulliLogit, PoissonLog, and X @ b through
- * CBLAS) have fused kernels; BernoulliLogit and PoissonLog run four rows at a time with AVX2
- * where the CPU has it, chosen when the tape is made.
+ * CBLAS) have fused kernels; BernoulliLogit, PoissonLog and BinomialLogit run four rows at a
+ * time with AVX2 where the CPU has it, chosen when the tape is made; BernoulliLogit and
+ * PoissonLog on (intercept +) X @ b with X data read X once per gradient, block by block.
  *
  * Invariants: a tape is read-only after cr_tape_new (), so any number of threads may evaluate
  * it at once, each with its own CrWorkspace; evaluation never allocates, locks or fails: a
@@ -58,8 +59,9 @@ size_t cr_tape_get_n_observations (const CrTape *tape);
 size_t cr_tape_get_n_operations (const CrTape *tape);
 
 /* Set (to anything) when a tape is made, this environment variable makes it use the portable
- * BernoulliLogit and PoissonLog kernels even on a CPU that runs the AVX2 ones (for tests and
- * benchmarks; the two agree to a few ulps a term). */
+ * GLM kernels (BernoulliLogit, PoissonLog, BinomialLogit and the block products of X @ b) even
+ * on a CPU that runs the AVX2 ones, for tests and benchmarks; the two agree to a few ulps a
+ * term. */
 #define CR_TAPE_SCALAR_KERNELS_ENV "CREDENCE_SCALAR_KERNELS"
 /* Returns: TRUE when @tape's GLM likelihoods run four rows at a time (AVX2 and libmvec). */
 gboolean cr_tape_uses_vector_kernels (const CrTape *tape);

@@ -347,8 +347,9 @@ fuse_glm (Compiler *c, const CrExpr *eta, guint logp_index)
       gboolean right_scalar = cr_shape_size (cr_model_expr_shape (model, right)) == 1;
       product = left_scalar && !right_scalar ? right : right_scalar && !left_scalar ? left : NULL;
     }
+  /* X @ beta with beta data too is a constant, with no MATVEC on the tape to fuse. */
   if (product == NULL || product->kind != CR_EXPR_BINARY || product->binary.op != CR_BINARY_MATMUL
-      || !cr_model_expr_is_constant (model, product->binary.left))
+      || !cr_model_expr_is_constant (model, product->binary.left) || cr_model_expr_is_constant (model, product))
     return;
 
   Op *logp = &g_array_index (c->tape->ops, Op, logp_index);
@@ -698,23 +699,17 @@ student_t_kernel (const Op *op, const double *x, const double *nu_value, const d
   return total;
 }
 
-/* The fused Binomial (by probability or by logit) on observed counts, log C(n, y) computed once. */
+/* The fused Binomial by probability on observed counts, log C(n, y) computed once. */
 static double
-binomial_kernel (const Op *op, gboolean logit, const double *y, const double *trials, const double *p,
-                 double *gp, double *pointwise)
+binomial_kernel (const Op *op, const double *y, const double *trials, const double *p, double *gp,
+                 double *pointwise)
 {
   size_t sn = op->arg_len[0] == 1 ? 0 : 1, sp = op->arg_len[1] == 1 ? 0 : 1;
   double total = 0.0;
   for (size_t i = 0; i < op->n; i++)
     {
       double n = trials[i * sn], k = y[i], v = p[i * sp], term, d;
-      if (logit)
-        {
-          /* k log s(v) + (n - k) log(1 - s(v)) */
-          term = (k != 0.0 ? k * cr_log_inv_logit (v) : 0.0) + (n - k != 0.0 ? (n - k) * cr_log1m_inv_logit (v) : 0.0);
-          d = k - n * cr_inv_logit (v);
-        }
-      else if (!(v >= 0.0 && v <= 1.0))
+      if (!(v >= 0.0 && v <= 1.0))
         term = isnan (v) ? NAN : -INFINITY, d = 0.0;
       else
         {
@@ -749,14 +744,13 @@ eval_glm (const CrTape *tape, CrWorkspace *w, const Op *op, const double *y, gbo
   double *d_intercept = gradient ? adjoint_of (w, op->glm_intercept) : NULL;
   CrGlmKernel kernel = op->kernel == KERNEL_BERNOULLI_LOGIT ? tape->kernels.bernoulli_logit
                                                             : tape->kernels.poisson_log;
-  int cols = (int) op->cols;
   double total = 0.0;
   for (size_t start = 0; start < op->rows; start += op->glm_block)
     {
       size_t m = MIN (op->glm_block, op->rows - start);
       const double *x_block = x + start * op->cols;
       double *eta_block = eta + start;
-      cblas_dgemv (CblasRowMajor, CblasNoTrans, (int) m, cols, 1.0, x_block, cols, beta, 1, 0.0, eta_block, 1);
+      tape->kernels.block_matvec (x_block, m, op->cols, beta, eta_block);
       if (op->glm_intercept != NO_SLOT)
         for (size_t j = 0; j < m; j++)
           eta_block[j] = intercept + eta_block[j];
@@ -768,7 +762,7 @@ eval_glm (const CrTape *tape, CrWorkspace *w, const Op *op, const double *y, gbo
       if (d_eta == NULL)
         continue;
       if (d_beta != NULL)
-        cblas_dgemv (CblasRowMajor, CblasTrans, (int) m, cols, 1.0, x_block, cols, d_eta + start, 1, 1.0, d_beta, 1);
+        tape->kernels.block_matvec_t (x_block, m, op->cols, d_eta + start, d_beta);
       if (d_intercept != NULL)
         {
           double sum = 0.0;
@@ -812,8 +806,14 @@ eval_logp (const CrTape *tape, CrWorkspace *w, const Op *op, const Mode *mode)
     case KERNEL_STUDENT_T:
       return student_t_kernel (op, x, args[0], args[1], args[2], d_x, d_args[1], d_args[2], pointwise);
     case KERNEL_BINOMIAL:
+      return binomial_kernel (op, x, args[0], args[1], d_args[1], pointwise);
     case KERNEL_BINOMIAL_LOGIT:
-      return binomial_kernel (op, op->kernel == KERNEL_BINOMIAL_LOGIT, x, args[0], args[1], d_args[1], pointwise);
+      {
+        CrGlmTerms terms = { .n = op->n, .y = x, .eta = args[1], .eta_stride = op->arg_len[1] == 1 ? 0 : 1,
+                             .d_eta = d_args[1], .pointwise = pointwise, .log_factorial = op->log_factorial,
+                             .trials = args[0], .trials_stride = op->arg_len[0] == 1 ? 0 : 1 };
+        return tape->kernels.binomial_logit (&terms);
+      }
     case KERNEL_GENERIC:
       break;
     }
