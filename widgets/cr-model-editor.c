@@ -462,19 +462,31 @@ cr_model_editor_set_text (CrModelEditor *editor, const char *text)
   validate (editor);
 }
 
-/* The number of characters @a and @b share at their start (@from_end FALSE) or their end,
- * counting whole UTF-8 characters and at most @limit of them. */
+/* The number of whole UTF-8 characters @a and @b share at their start (@from_end FALSE) or
+ * their end, at most @limit; one walk over each string. */
 static glong
 shared_chars (const char *a, const char *b, gboolean from_end, glong limit)
 {
-  glong n_a = g_utf8_strlen (a, -1), n_b = g_utf8_strlen (b, -1);
+  const char *pa = from_end ? a + strlen (a) : a, *pb = from_end ? b + strlen (b) : b;
   glong n = 0;
-  while (n < limit && n < n_a && n < n_b)
+  while (n < limit)
     {
-      const char *pa = g_utf8_offset_to_pointer (a, from_end ? n_a - n - 1 : n);
-      const char *pb = g_utf8_offset_to_pointer (b, from_end ? n_b - n - 1 : n);
+      if (from_end)
+        {
+          if (pa == a || pb == b)
+            break;
+          pa = g_utf8_prev_char (pa);
+          pb = g_utf8_prev_char (pb);
+        }
+      else if (*pa == '\0' || *pb == '\0')
+        break;
       if (g_utf8_get_char (pa) != g_utf8_get_char (pb))
         break;
+      if (!from_end)
+        {
+          pa = g_utf8_next_char (pa);
+          pb = g_utf8_next_char (pb);
+        }
       n++;
     }
   return n;

@@ -15,7 +15,6 @@ struct _CrNodeInspector
   GtkBox *rows_box;         /* the groups of the node shown, rebuilt by each show () */
   GHashTable *rows;         /* key -> (transfer none) row widget */
   char *node;               /* the node shown, or NULL */
-  char *observed;           /* the column it observes by keyword, or NULL */
   gboolean updating;        /* show () is filling rows: their changes are not edits */
   GtkStringList *dist_names; /* every distribution, in the registry's order */
 };
@@ -301,8 +300,7 @@ add_stochastic_rows (CrNodeInspector *self, const CrModel *model, const CrStatem
 
   /* Observed: by keyword, or by having a column's name. */
   const CrExpr *observed = find_keyword (call, "observed");
-  g_free (self->observed);
-  self->observed = observed != NULL && observed->kind == CR_EXPR_NAME ? g_strdup (observed->name) : NULL;
+  const char *observed_column = observed != NULL && observed->kind == CR_EXPR_NAME ? observed->name : NULL;
   gboolean named_like_column = dataset != NULL && cr_dataset_find_column (dataset, statement->name) != NULL;
   if (dataset != NULL && cr_dataset_get_n_columns (dataset) > 0)
     {
@@ -313,7 +311,7 @@ add_stochastic_rows (CrNodeInspector *self, const CrModel *model, const CrStatem
         {
           const char *column = cr_dataset_get_column (dataset, i)->name;
           gtk_string_list_append (columns, column);
-          if (g_strcmp0 (column, self->observed) == 0 || (self->observed == NULL && named_like_column && strcmp (column, statement->name) == 0))
+          if (g_strcmp0 (column, observed_column) == 0 || (observed_column == NULL && named_like_column && strcmp (column, statement->name) == 0))
             selected = (guint) i + 1;
         }
       GtkWidget *observed_row = adw_combo_row_new ();
@@ -461,7 +459,6 @@ cr_node_inspector_finalize (GObject *object)
 {
   CrNodeInspector *self = CR_NODE_INSPECTOR (object);
   g_free (self->node);
-  g_free (self->observed);
   G_OBJECT_CLASS (cr_node_inspector_parent_class)->finalize (object);
 }
 
