@@ -58,7 +58,9 @@ struct _CrWindow
   gboolean disposed;       /* a summary may arrive after the window closed */
 
   /* A run in progress or the last one: the sampler reads the tape, which reads the model. */
+  GCancellable *preparing; /* while the run's model compiles, before the chains start */
   CrModel *run_model;
+  CrDataset *run_dataset; /* the run's own reference to the data its model reads */
   CrTape *run_tape;
   CrSampler *sampler;
   guint progress_timer;
@@ -1068,37 +1070,87 @@ release_run (CrWindow *self)
   g_clear_pointer (&self->summary_names_live, g_strfreev);
   g_clear_pointer (&self->run_tape, cr_tape_free);
   g_clear_pointer (&self->run_model, cr_model_free);
+  g_clear_pointer (&self->run_dataset, cr_dataset_free);
+}
+
+/* One row per chain with its progress bar, waiting for the chains to start. */
+static void
+show_chain_rows (CrWindow *self, guint n_chains)
+{
+  clear_list (self->chain_list);
+  g_ptr_array_set_size (self->chain_rows, 0);
+  g_ptr_array_set_size (self->chain_bars, 0);
+  for (guint c = 0; c < n_chains; c++)
+    {
+      GtkWidget *row = adw_action_row_new ();
+      /* Numbered from 0, as the plots and ArviZ number chains. */
+      g_autofree char *title = g_strdup_printf (_("Chain %u"), c);
+      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
+      GtkWidget *bar = gtk_progress_bar_new ();
+      gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
+      gtk_progress_bar_set_text (GTK_PROGRESS_BAR (bar), _("waiting for the model"));
+      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
+      gtk_widget_set_size_request (bar, 260, -1);
+      adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
+      gtk_list_box_append (self->chain_list, row);
+      g_ptr_array_add (self->chain_rows, row);
+      g_ptr_array_add (self->chain_bars, bar);
+    }
+}
+
+/* A run's model, compiled away from the main loop: validating a large table and building its
+ * tape take longer than a frame. The preparation owns a reference to the data, so the window
+ * may load new data meanwhile. */
+typedef struct
+{
+  char *text, *name;
+  CrDataset *dataset;
+  CrModel *model;
+  CrTape *tape;
+  CrSampleSettings settings;
+} RunPreparation;
+
+static void
+run_preparation_free (gpointer data)
+{
+  RunPreparation *prep = data;
+  cr_tape_free (prep->tape); /* the tape reads the model, which reads the data */
+  cr_model_free (prep->model);
+  cr_dataset_free (prep->dataset);
+  g_free (prep->text);
+  g_free (prep->name);
+  g_free (prep);
 }
 
 static void
-run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+compile_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *cancellable)
 {
-  CrWindow *self = CR_WINDOW (widget);
-  if (self->model_text == NULL || (self->sampler != NULL && !cr_sampler_is_finished (self->sampler)))
-    return;
-  release_run (self);
+  RunPreparation *prep = data;
+  GError *error = NULL;
+  prep->model = cr_model_new_from_text (prep->text, prep->dataset, prep->name, NULL, &error);
+  if (prep->model == NULL || !cr_model_validate (prep->model, NULL, &error)
+      || (prep->tape = cr_tape_new (prep->model, &error)) == NULL)
+    g_task_return_error (task, error);
+  else
+    g_task_return_boolean (task, TRUE);
+}
 
+/* Starts sampling the compiled model: the chains in threads, their rows, and the run's record
+ * in the project. Takes the model, tape and data of @prep. */
+static void
+start_sampling (CrWindow *self, RunPreparation *prep)
+{
   g_autoptr (GError) error = NULL;
-  self->run_model = cr_model_new_from_text (self->model_text, self->dataset, self->model_name, NULL, &error);
-  if (self->run_model == NULL || !cr_model_validate (self->run_model, NULL, &error)
-      || (self->run_tape = cr_tape_new (self->run_model, &error)) == NULL)
-    {
-      release_run (self);
-      cr_window_show_error (self, _("The Model Has Errors"), error);
-      return;
-    }
-  CrSampleSettings settings;
-  cr_sample_settings_init (&settings);
-  settings.n_chains = (guint) gtk_spin_button_get_value_as_int (self->chains_spin);
-  settings.n_tune = (size_t) gtk_spin_button_get_value_as_int (self->tune_spin);
-  settings.n_draws = (size_t) gtk_spin_button_get_value_as_int (self->draws_spin);
-  settings.target_accept = gtk_spin_button_get_value (self->target_spin);
-  settings.max_treedepth = (guint) gtk_spin_button_get_value_as_int (self->depth_spin);
-  settings.seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
-  self->sampler = cr_sampler_new_for_tape (self->run_tape, &settings, &error);
+  const CrSampleSettings *settings = &prep->settings;
+  self->run_dataset = g_steal_pointer (&prep->dataset);
+  self->run_model = g_steal_pointer (&prep->model);
+  self->run_tape = g_steal_pointer (&prep->tape);
+  self->sampler = cr_sampler_new_for_tape (self->run_tape, settings, &error);
   if (self->sampler == NULL)
     {
       release_run (self);
+      show_chain_rows (self, 0);
+      set_running (self, FALSE);
       cr_window_show_error (self, _("The Settings Are Out of Range"), error);
       return;
     }
@@ -1116,7 +1168,7 @@ run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
   if (self->project != NULL && self->model_id > 0)
     {
       self->recording = recording_begin_in_project (self->project, self->model_id, self->dataset_id,
-                                                    self->model_text, self->run_tape, &settings, &error);
+                                                    prep->text, self->run_tape, settings, &error);
       if (self->recording == NULL)
         {
           g_autofree char *text = g_strdup_printf (_("This run will not be saved: %s"), error->message);
@@ -1126,31 +1178,11 @@ run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
       self->last_flush = g_get_monotonic_time ();
     }
 
-  clear_list (self->chain_list);
-  g_ptr_array_set_size (self->chain_rows, 0);
-  g_ptr_array_set_size (self->chain_bars, 0);
-  for (guint c = 0; c < settings.n_chains; c++)
-    {
-      GtkWidget *row = adw_action_row_new ();
-      /* Numbered from 0, as the plots and ArviZ number chains. */
-      g_autofree char *title = g_strdup_printf (_("Chain %u"), c);
-      adw_preferences_row_set_title (ADW_PREFERENCES_ROW (row), title);
-      GtkWidget *bar = gtk_progress_bar_new ();
-      gtk_progress_bar_set_show_text (GTK_PROGRESS_BAR (bar), TRUE);
-      gtk_widget_set_valign (bar, GTK_ALIGN_CENTER);
-      gtk_widget_set_size_request (bar, 260, -1);
-      adw_action_row_add_suffix (ADW_ACTION_ROW (row), bar);
-      gtk_list_box_append (self->chain_list, row);
-      g_ptr_array_add (self->chain_rows, row);
-      g_ptr_array_add (self->chain_bars, bar);
-    }
   g_autofree char *heading = g_strdup_printf (_("Sampling %s: %u chains, %zu warmup and %zu draws each, seed %llu"),
-                                              self->model_name, settings.n_chains, settings.n_tune,
-                                              settings.n_draws, (unsigned long long) settings.seed);
+                                              prep->name, settings->n_chains, settings->n_tune,
+                                              settings->n_draws, (unsigned long long) settings->seed);
   gtk_label_set_text (self->run_heading, heading);
   gtk_stack_set_visible_child_name (self->sampling_stack, "progress");
-  adw_view_stack_set_visible_child_name (self->stack, "sampling");
-  set_running (self, TRUE);
   cr_sampler_set_background (self->sampler, TRUE);
   cr_sampler_start (self->sampler, 0);
   /* About ten redraws a second: the chains never wait for the interface. */
@@ -1158,9 +1190,74 @@ run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 }
 
 static void
+compiled (GObject *source, GAsyncResult *result, gpointer data)
+{
+  CrWindow *self = CR_WINDOW (source);
+  RunPreparation *prep = g_task_get_task_data (G_TASK (result));
+  g_autoptr (GError) error = NULL;
+  gboolean ok = g_task_propagate_boolean (G_TASK (result), &error);
+  gboolean stopped = g_cancellable_is_cancelled (g_task_get_cancellable (G_TASK (result)));
+  if (self->disposed)
+    return;
+  g_clear_object (&self->preparing);
+  if (stopped || !ok)
+    show_chain_rows (self, 0);
+  if (stopped)
+    {
+      set_running (self, FALSE);
+      gtk_label_set_text (self->run_heading, _("Stopped before sampling began."));
+      return;
+    }
+  if (!ok)
+    {
+      set_running (self, FALSE);
+      gtk_label_set_text (self->run_heading, _("The model has errors."));
+      cr_window_show_error (self, _("The Model Has Errors"), error);
+      return;
+    }
+  start_sampling (self, prep);
+}
+
+static void
+run_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
+{
+  CrWindow *self = CR_WINDOW (widget);
+  if (self->model_text == NULL || cr_window_is_sampling (self))
+    return;
+  release_run (self);
+
+  RunPreparation *prep = g_new0 (RunPreparation, 1);
+  prep->text = g_strdup (self->model_text);
+  prep->name = g_strdup (self->model_name);
+  prep->dataset = self->dataset != NULL ? cr_dataset_ref (self->dataset) : NULL;
+  CrSampleSettings *settings = &prep->settings;
+  cr_sample_settings_init (settings);
+  settings->n_chains = (guint) gtk_spin_button_get_value_as_int (self->chains_spin);
+  settings->n_tune = (size_t) gtk_spin_button_get_value_as_int (self->tune_spin);
+  settings->n_draws = (size_t) gtk_spin_button_get_value_as_int (self->draws_spin);
+  settings->target_accept = gtk_spin_button_get_value (self->target_spin);
+  settings->max_treedepth = (guint) gtk_spin_button_get_value_as_int (self->depth_spin);
+  settings->seed = (guint64) gtk_spin_button_get_value (self->seed_spin);
+
+  /* The Sampling view says what happens until the chains report. */
+  show_chain_rows (self, settings->n_chains);
+  gtk_label_set_text (self->run_heading, _("Preparing the model…"));
+  cr_plot_view_set_input (self->live_plot, CR_PLOT_KIND_TRACE, NULL, NULL, _("The trace appears with the first draws."));
+  gtk_stack_set_visible_child_name (self->sampling_stack, "progress");
+  adw_view_stack_set_visible_child_name (self->stack, "sampling");
+  self->preparing = g_cancellable_new ();
+  set_running (self, TRUE);
+  g_autoptr (GTask) task = g_task_new (self, self->preparing, compiled, NULL);
+  g_task_set_task_data (task, prep, run_preparation_free);
+  g_task_run_in_thread (task, compile_in_thread);
+}
+
+static void
 stop_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
 {
   CrWindow *self = CR_WINDOW (widget);
+  if (self->preparing != NULL)
+    g_cancellable_cancel (self->preparing);
   if (self->sampler != NULL)
     cr_sampler_cancel (self->sampler);
 }
@@ -1324,7 +1421,7 @@ gboolean
 cr_window_is_sampling (CrWindow *self)
 {
   g_return_val_if_fail (CR_IS_WINDOW (self), FALSE);
-  return self->sampler != NULL && self->progress_timer != 0;
+  return self->preparing != NULL || (self->sampler != NULL && self->progress_timer != 0);
 }
 
 gboolean
@@ -1443,6 +1540,9 @@ cr_window_dispose (GObject *object)
 {
   CrWindow *self = CR_WINDOW (object);
   self->disposed = TRUE;
+  if (self->preparing != NULL)
+    g_cancellable_cancel (self->preparing); /* the compiled model is freed with its task */
+  g_clear_object (&self->preparing);
   release_run (self);
   g_clear_pointer (&self->run, cr_run_free);
   g_clear_pointer (&self->run_shown_model, cr_model_free);

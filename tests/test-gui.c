@@ -505,6 +505,29 @@ run_disabled (gpointer window)
   return !run_enabled (window);
 }
 
+/* The model compiles away from the main loop before the chains start; Stop in that moment
+ * stops the run before it samples: nothing is stored, and Run can be pressed again. */
+static void
+test_stop_while_preparing (Fixture *fixture, gconstpointer data)
+{
+  CrWindow *window = activate (fixture);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (cr_window_is_sampling (window));
+  GtkLabel *heading = GTK_LABEL (template_child (window, "run_heading"));
+  g_assert_cmpstr (gtk_label_get_text (heading), ==, "Preparing the model…");
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.stop", NULL));
+  g_assert_true (wait_for_run (window, 30));
+  g_assert_cmpstr (gtk_label_get_text (heading), ==, "Stopped before sampling began.");
+  g_assert_null (cr_window_get_summary (window));
+  g_autoptr (CrProject) project = cr_project_open (cr_window_get_project_path (window), NULL);
+  g_autoptr (GPtrArray) runs = cr_project_list_runs (project, NULL);
+  g_assert_cmpuint (runs->len, ==, 0);
+  /* Run again: this one samples. */
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (wait_for_run (window, 60));
+  g_assert_nonnull (cr_window_get_summary (window));
+}
+
 /* A model with an error is not run: Run says why, with the line and column. */
 static void
 test_run_refuses_invalid (Fixture *fixture, gconstpointer data)
@@ -916,6 +939,7 @@ main (int argc, char **argv)
       ADD ("/gui/window/menu-actions", test_menu_actions);
       ADD ("/gui/run/coin", test_run_coin);
       ADD ("/gui/run/stop-keeps-draws", test_stop_keeps_draws);
+      ADD ("/gui/run/stop-while-preparing", test_stop_while_preparing);
       ADD ("/gui/run/refuses-invalid", test_run_refuses_invalid);
       ADD ("/gui/model/edit", test_edit_model);
       ADD ("/gui/data/import-csv", test_import_csv);

@@ -52,6 +52,11 @@ typedef struct _CrDataset CrDataset;
 
 /* Returns: (transfer full) an empty dataset called @name (no rows, no columns). */
 CrDataset *cr_dataset_new (const char *name);
+
+/* Once built, a dataset is only read, so threads may share it: each holder takes a
+ * reference and drops it with cr_dataset_free (), which frees the dataset with the last one.
+ * Returns: @dataset, with one more reference. */
+CrDataset *cr_dataset_ref (CrDataset *dataset);
 void cr_dataset_free (CrDataset *dataset);
 G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrDataset, cr_dataset_free)
 

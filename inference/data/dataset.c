@@ -8,6 +8,7 @@ G_DEFINE_QUARK (cr-data-error-quark, cr_data_error)
 
 struct _CrDataset
 {
+  gint ref_count; /* a run compiled in a thread holds one while the window may drop its own */
   char *name;
   size_t n_rows;
   GPtrArray *columns;  /* of CrColumn *, owned */
@@ -30,16 +31,25 @@ cr_dataset_new (const char *name)
   g_return_val_if_fail (name != NULL, NULL);
 
   CrDataset *dataset = g_new0 (CrDataset, 1);
+  dataset->ref_count = 1;
   dataset->name = g_strdup (name);
   dataset->columns = g_ptr_array_new_with_free_func (column_free);
   dataset->by_name = g_hash_table_new (g_str_hash, g_str_equal);
   return dataset;
 }
 
+CrDataset *
+cr_dataset_ref (CrDataset *dataset)
+{
+  g_return_val_if_fail (dataset != NULL, NULL);
+  g_atomic_int_inc (&dataset->ref_count);
+  return dataset;
+}
+
 void
 cr_dataset_free (CrDataset *dataset)
 {
-  if (dataset == NULL)
+  if (dataset == NULL || !g_atomic_int_dec_and_test (&dataset->ref_count))
     return;
   g_free (dataset->name);
   g_hash_table_unref (dataset->by_name);

@@ -6,12 +6,20 @@
 #define TRACE_GRID 256
 #define DIVERGENCE_TICK 6.0
 
-/* Draws one chain as a line of draw index against value, one device unit wide. Up to two
- * draws per pixel column it strokes the line itself. Beyond that it fills, in each column, a
- * one-unit-wide bar from the lowest to the highest draw of the column, stretched to the last
- * draw of the column before (the segment that joins them): the pixels a line through every
- * draw would cover, at the cost of one pass over the draws and one box per column, which
- * Cairo fills far faster than it strokes a path that doubles back on itself. */
+/* Segments per stroke when a chain is drawn as a line. A trace doubles back on itself at every
+ * draw; Cairo's scan converter slows down with the number of edges crossing each scanline, so
+ * a chain stroked a few segments at a time draws several times faster than in one path (800
+ * draws of 4 chains: 58 ms in one path, 12 ms in fours), and looks the same. */
+#define STROKE_CHUNK 4
+
+/* Draws one chain as a line of draw index against value, one device unit wide. While there
+ * are fewer draws than pixel columns it strokes the line itself. From there on it fills, in
+ * each column, a one-unit-wide bar from the lowest to the highest draw of the column,
+ * stretched to the last draw of the column before (the segment that joins them): the pixels a
+ * line through every draw would cover, at the cost of one pass over the draws and one box per
+ * column. The boxes lie on whole units, which Cairo fills without scan converting (2,000 draws
+ * of 4 chains: 3.5 ms against 8 ms for boxes off the grid); the live plot redraws ten times a
+ * second while the chains sample, so this is time taken from them. */
 static void
 draw_chain_line (CrCanvas *canvas,
                  const CrPanel *panel,
@@ -24,10 +32,13 @@ draw_chain_line (CrCanvas *canvas,
   size_t columns = (size_t) ceil (panel->area.width);
   /* Decimated, a chain is a band of min/max boxes; half opacity lets overlapping chains show
    * through each other instead of the last one covering the rest. */
-  cr_plot_set_source (cr, color, n <= 2 * columns ? 1.0 : 0.5);
-  if (n <= 2 * columns)
+  gboolean stroked = n <= columns;
+  cr_plot_set_source (cr, color, stroked ? 1.0 : 0.5);
+  if (stroked)
     {
+      cairo_set_line_width (cr, 1.0);
       gboolean pen_down = FALSE;
+      size_t segments = 0;
       for (size_t i = 0; i < n; i++)
         {
           if (!isfinite (values[i]))
@@ -36,18 +47,25 @@ draw_chain_line (CrCanvas *canvas,
               continue;
             }
           double x = cr_panel_x (panel, (double) i), y = cr_panel_y (panel, values[i]);
-          if (pen_down)
-            cairo_line_to (cr, x, y);
-          else
-            cairo_move_to (cr, x, y);
-          pen_down = TRUE;
+          if (!pen_down)
+            {
+              cairo_move_to (cr, x, y);
+              pen_down = TRUE;
+              continue;
+            }
+          cairo_line_to (cr, x, y);
+          if (++segments % STROKE_CHUNK == 0)
+            {
+              cairo_stroke (cr);
+              cairo_move_to (cr, x, y);
+            }
         }
-      cairo_set_line_width (cr, 1.0);
       cairo_stroke (cr);
       return;
     }
 
   double per_column = columns / (panel->x_hi - panel->x_lo);
+  double left = round (panel->area.x);
   double previous = NAN; /* the last finite draw of the column before, NAN after a gap */
   size_t i = 0;
   while (i < n)
@@ -74,15 +92,11 @@ draw_chain_line (CrCanvas *canvas,
           hi = fmax (hi, previous);
         }
       previous = last;
-      double top = cr_panel_y (panel, hi), bottom = cr_panel_y (panel, lo);
-      /* At least the line's width, centred where the draws are. */
+      /* Whole units, at least one high. */
+      double top = floor (cr_panel_y (panel, hi)), bottom = ceil (cr_panel_y (panel, lo));
       if (bottom - top < 1.0)
-        {
-          double middle = 0.5 * (top + bottom);
-          top = middle - 0.5;
-          bottom = middle + 0.5;
-        }
-      cairo_rectangle (cr, panel->area.x + column, top, 1.0, bottom - top);
+        bottom = top + 1.0;
+      cairo_rectangle (cr, left + column, top, 1.0, bottom - top);
     }
   cairo_fill (cr);
 }
