@@ -1340,10 +1340,15 @@ test_categorical_bad (void)
   assert_bad_vector_value (&c, (double[]){ 0, 1, -1, 4, 4, 0, 2 }, c.n_x);
   assert_bad_vector_value (&c, (double[]){ 0, 1.5, 2, 4, 4, 0, 2 }, c.n_x);
   assert_bad_vector_value (&c, (double[]){ 0, 1, NAN, 4, 4, 0, 2 }, c.n_x);
-  /* Code 3 has probability 0: a valid code of density 0, so -inf without a bad value. */
+  /* Code 3 has probability 0: density 0, and the value check names the code. */
+  assert_bad_vector_value (&c, (double[]){ 0, 1, 3, 4, 4, 0, 2 }, c.n_x);
   VectorCase zero = c;
   zero.x[2] = 3.0;
-  assert_vector_impossible (&zero, zero.n_x);
+  char *reason = NULL;
+  const double *arg_values[CR_DIST_MAX_ARGS] = { zero.args[0] };
+  g_assert_false (cr_dist_check_value (zero.dist, zero.x, zero.n_x, arg_values, zero.arg_len, &reason));
+  g_assert_cmpstr (reason, ==, "Categorical values must be codes of categories whose p is above 0, got 3 at index 2");
+  g_free (reason);
 }
 
 /* --- Dirichlet ----------------------------------------------------------------------------- */

@@ -588,6 +588,16 @@ check_bounded_integer_values (const CrDistribution *dist,
                 n_categories > 0 ? n_categories - 1 : 0, dist->arg_names[k], n_categories);
             return fail_value (reason, dist, "values", requirement, x[i], i, n_x);
           }
+      /* A code whose probability is 0 has density 0: say so here, where it can be named,
+       * rather than as a log density of -inf at every draw. */
+      if (dist->arg_domains[k] == CR_DOMAIN_SIMPLEX && args[k] != NULL)
+        for (size_t i = 0; i < n_x; i++)
+          if (args[k][(size_t) x[i]] == 0.0)
+            {
+              g_autofree char *requirement = g_strdup_printf ("codes of categories whose %s is above 0",
+                                                              dist->arg_names[k]);
+              return fail_value (reason, dist, "values", requirement, x[i], i, n_x);
+            }
       return TRUE;
     }
   g_return_val_if_reached (FALSE);
