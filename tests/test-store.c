@@ -766,7 +766,7 @@ test_recovers_dead_writer (Fixture *fixture, gconstpointer data)
   int wait_status = 0;
   g_assert_cmpint (waitpid (dead, &wait_status, 0), ==, dead);
 
-  gint64 mine, dead_run, other_boot, no_boot;
+  gint64 mine, dead_run, other_boot, no_boot, reused;
   {
     g_autoptr (CrProject) project = cr_project_create (fixture->path, &error);
     g_assert_no_error (error);
@@ -774,6 +774,7 @@ test_recovers_dead_writer (Fixture *fixture, gconstpointer data)
     dead_run = begin_synthetic_run (project, 0, 2);
     other_boot = begin_synthetic_run (project, 0, 3);
     no_boot = begin_synthetic_run (project, 0, 4);
+    reused = begin_synthetic_run (project, 0, 5);
     /* A draw flushed before the writer died survives. */
     g_autoptr (CrRunWriter) writer = cr_run_writer_new (project, dead_run, &error);
     append_synthetic (writer, TRUE, 0, 1, N_CHAINS);
@@ -788,12 +789,19 @@ test_recovers_dead_writer (Fixture *fixture, gconstpointer data)
   set_writer (fixture->path, dead_run, dead, boot_id);
   set_writer (fixture->path, other_boot, getpid (), "00000000-0000-0000-0000-000000000000");
   set_writer (fixture->path, no_boot, dead, NULL);
+  /* A writer with this process's id that started at another time: the id was reused. */
+  db = raw_open (fixture->path);
+  g_autofree char *reuse = g_strdup_printf ("UPDATE runs SET writer_start = writer_start - 1 WHERE id = %" G_GINT64_FORMAT
+                                            " AND writer_start IS NOT NULL", reused);
+  raw_exec (db, reuse);
+  sqlite3_close (db);
+  gboolean have_start_times = g_file_test ("/proc/self/stat", G_FILE_TEST_EXISTS);
 
   g_autoptr (CrProject) project = cr_project_open (fixture->path, &error);
   g_assert_no_error (error);
   g_autoptr (GPtrArray) runs = cr_project_list_runs (project, &error);
   g_assert_no_error (error);
-  g_assert_cmpuint (runs->len, ==, 4);
+  g_assert_cmpuint (runs->len, ==, 5);
   const CrRunInfo *info = g_ptr_array_index (runs, 0);
   g_assert_cmpint (info->id, ==, mine);
   g_assert_cmpint (info->status, ==, CR_RUN_RUNNING); /* this process is alive */
@@ -804,6 +812,9 @@ test_recovers_dead_writer (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (info->status, ==, boot_id != NULL ? CR_RUN_INTERRUPTED : CR_RUN_RUNNING);
   info = g_ptr_array_index (runs, 3);
   g_assert_cmpint (info->status, ==, CR_RUN_INTERRUPTED);
+  info = g_ptr_array_index (runs, 4);
+  g_assert_cmpint (info->id, ==, reused);
+  g_assert_cmpint (info->status, ==, have_start_times ? CR_RUN_INTERRUPTED : CR_RUN_RUNNING);
 }
 
 static void
@@ -863,7 +874,7 @@ test_migrates_v1 (Fixture *fixture, gconstpointer data)
   g_assert_cmpint (sqlite3_column_int (stmt, 0), ==, CR_STORE_SCHEMA_VERSION);
   sqlite3_finalize (stmt);
   sqlite3_close (db);
-  g_assert_cmpint (CR_STORE_SCHEMA_VERSION, ==, 2);
+  g_assert_cmpint (CR_STORE_SCHEMA_VERSION, ==, 3);
 }
 
 static void

@@ -234,16 +234,42 @@ read_boot_id (void)
   return g_strstrip (text);
 }
 
-/* Whether process @pid exists on this machine now. A zombie counts as alive until reaped. */
+/* Returns: when process @pid started, in clock ticks after boot (field 22 of /proc/PID/stat),
+ * or -1 where that cannot be read. */
+static gint64
+process_start_time (gint64 pid)
+{
+  g_autofree char *path = g_strdup_printf ("/proc/%" G_GINT64_FORMAT "/stat", pid);
+  g_autofree char *text = NULL;
+  if (!g_file_get_contents (path, &text, NULL, NULL))
+    return -1;
+  /* The command name (field 2) is in parentheses and may hold spaces and parentheses: count
+   * fields after its last closing one, which is followed by field 3. */
+  const char *field = strrchr (text, ')');
+  if (field == NULL)
+    return -1;
+  for (int k = 2; k < 22 && field != NULL; k++)
+    field = strchr (field + 1, ' ');
+  if (field == NULL)
+    return -1;
+  char *end = NULL;
+  guint64 ticks = g_ascii_strtoull (field + 1, &end, 10);
+  return end != field + 1 && ticks <= G_MAXINT64 ? (gint64) ticks : -1;
+}
+
+/* Whether the writer @pid that started at @start (-1: not recorded) runs on this machine now.
+ * A zombie counts as alive until reaped. A process with that id but another start time is not
+ * the writer: the id has been reused. */
 static gboolean
-process_is_alive (gint64 pid)
+process_is_alive (gint64 pid, gint64 start)
 {
   if (pid <= 0 || pid > G_MAXINT)
     return FALSE;
-  if (pid == (gint64) getpid ())
-    return TRUE;
   /* Signal 0 checks existence and permission only; EPERM means it exists under another user. */
-  return kill ((pid_t) pid, 0) == 0 || errno == EPERM;
+  if (pid != (gint64) getpid () && kill ((pid_t) pid, 0) != 0 && errno != EPERM)
+    return FALSE;
+  gint64 now = start >= 0 ? process_start_time (pid) : -1;
+  return now < 0 || now == start;
 }
 
 static gint64
@@ -310,9 +336,10 @@ cr_project_begin_run (CrProject *project, const CrRunSpec *spec, GError **error)
   sqlite3_stmt *stmt = cr_store_prepare (project,
                                          "INSERT INTO runs (model_id, dataset_id, status, seed, "
                                          "  n_chains, tune, draws, started, credence_version, "
-                                         "  writer_pid, writer_boot_id, settings, layout, model_text) "
+                                         "  writer_pid, writer_boot_id, settings, layout, model_text, "
+                                         "  writer_start) "
                                          "VALUES (?1, ?2, 'running', ?3, ?4, ?5, ?6, ?7, ?8, ?9, "
-                                         "  ?10, ?11, ?12, ?13)",
+                                         "  ?10, ?11, ?12, ?13, ?14)",
                                          error);
   if (stmt == NULL)
     return 0;
@@ -332,6 +359,9 @@ cr_project_begin_run (CrProject *project, const CrRunSpec *spec, GError **error)
   sqlite3_bind_text (stmt, 11, settings_json, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 12, layout_json, -1, SQLITE_STATIC);
   sqlite3_bind_text (stmt, 13, spec->model_text, -1, SQLITE_STATIC);
+  gint64 start = process_start_time ((gint64) getpid ());
+  if (start >= 0)
+    sqlite3_bind_int64 (stmt, 14, start);
   int rc = sqlite3_step (stmt);
   sqlite3_finalize (stmt);
   if (rc == SQLITE_CONSTRAINT)
@@ -355,7 +385,7 @@ gboolean
 cr_store_recover_runs (CrProject *project, GError **error)
 {
   sqlite3_stmt *stmt = cr_store_prepare (project,
-                                         "SELECT id, writer_pid, writer_boot_id FROM runs "
+                                         "SELECT id, writer_pid, writer_boot_id, writer_start FROM runs "
                                          "WHERE status = 'running'",
                                          error);
   if (stmt == NULL)
@@ -367,9 +397,10 @@ cr_store_recover_runs (CrProject *project, GError **error)
       gint64 id = sqlite3_column_int64 (stmt, 0);
       gint64 pid = sqlite3_column_int64 (stmt, 1);
       const char *writer_boot = (const char *) sqlite3_column_text (stmt, 2);
+      gint64 start = sqlite3_column_type (stmt, 3) == SQLITE_NULL ? -1 : sqlite3_column_int64 (stmt, 3);
       /* Without a boot id on either side only the process id can tell. */
       gboolean other_boot = boot_id != NULL && writer_boot != NULL && strcmp (boot_id, writer_boot) != 0;
-      if (other_boot || !process_is_alive (pid))
+      if (other_boot || !process_is_alive (pid, start))
         g_array_append_val (stale, id);
     }
   sqlite3_finalize (stmt);

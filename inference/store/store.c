@@ -97,6 +97,10 @@ static const char *const migrations[CR_STORE_SCHEMA_VERSION] = {
   "  summary TEXT NOT NULL," /* JSON */
   "  computed TEXT NOT NULL"
   ") STRICT;",
+  /* 2 -> 3: when the writer of a run started, in clock ticks after boot (Linux's
+   * /proc/PID/stat), so that a process id the system has given to another process since does
+   * not keep a dead writer's run looking alive. NULL where it cannot be read. */
+  "ALTER TABLE runs ADD COLUMN writer_start INTEGER;",
 };
 
 gboolean

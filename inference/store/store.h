@@ -42,7 +42,7 @@ typedef enum
 } CrStoreError;
 
 /* The schema version this build writes; files with a lower one are migrated on open. */
-#define CR_STORE_SCHEMA_VERSION 2
+#define CR_STORE_SCHEMA_VERSION 3
 
 typedef struct _CrProject CrProject;
 
