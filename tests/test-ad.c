@@ -190,10 +190,24 @@ test_fused_glm_kernels (void)
     }
 }
 
+/* Adds column n, counts of trials from y + 1 to y + 3 per row, for BinomialLogit on y. */
+static void
+add_trial_counts (CrDataset *dataset)
+{
+  const CrColumn *y = cr_dataset_find_column (dataset, "y");
+  size_t n_rows = cr_dataset_get_n_rows (dataset);
+  g_autofree double *trials = g_new (double, n_rows);
+  for (size_t i = 0; i < n_rows; i++)
+    trials[i] = y->values[i] + 1.0 + (double) (i % 3);
+  g_autoptr (GError) error = NULL;
+  g_assert_true (cr_dataset_add_column (dataset, "n", CR_COLUMN_INTEGER, trials, n_rows, NULL, &error));
+}
+
 /* A GLM likelihood on intercept + X @ beta written in place is evaluated in blocks (fused);
  * through a named deterministic it is not. Both give the same log density and gradient, with
  * the intercept on either side or absent, over several blocks of rows, and with 3, 8 and 10
- * columns (a partial vector of four, whole ones, both). */
+ * columns (a partial vector of four, whole ones, both); BinomialLogit with one count shared
+ * and with one per row. */
 static void
 test_fused_glm_blocks (void)
 {
@@ -202,6 +216,8 @@ test_fused_glm_blocks (void)
     { "y ~ BernoulliLogit(X @ b + a)\n", "eta = X @ b + a\ny ~ BernoulliLogit(eta)\n" },
     { "y ~ BernoulliLogit(X @ b)\n", "eta = X @ b\ny ~ BernoulliLogit(eta)\n" },
     { "y ~ PoissonLog(a + X @ b)\n", "eta = a + X @ b\ny ~ PoissonLog(eta)\n" },
+    { "y ~ BinomialLogit(1, a + X @ b)\n", "eta = a + X @ b\ny ~ BinomialLogit(1, eta)\n" },
+    { "y ~ BinomialLogit(n, X @ b + a)\n", "eta = X @ b + a\ny ~ BinomialLogit(n, eta)\n" },
   };
   static const size_t widths[] = { 3, 8, 10 };
   for (size_t v = 0; v < G_N_ELEMENTS (variants); v++)
@@ -216,18 +232,25 @@ test_fused_glm_blocks (void)
           g_string_append_printf (priors, ", x%zu", k);
         g_string_append_printf (priors, ")\na ~ Normal(0, 2)\nb[%zu] ~ Normal(0, 2)\n", cols);
         double theta[11], lp[2], gradient[2][11];
+        size_t n_operations[2];
         for (size_t j = 0; j < d; j++)
           theta[j] = 0.3 * sin (1.0 + (double) j);
         for (int k = 0; k < 2; k++)
           {
             g_auto (Compiled) c = { 0 };
             c.dataset = fixture_load_csv (poisson ? "poisson.csv" : "logistic.csv");
+            if (strstr (variants[v][k], "(n,") != NULL)
+              add_trial_counts (c.dataset);
             g_autofree char *text = g_strconcat (priors->str, variants[v][k], NULL);
             compile_text (&c, text);
             g_autoptr (CrWorkspace) w = cr_workspace_new (c.tape);
             g_assert_cmpuint (cr_tape_get_dimension (c.tape), ==, d);
             lp[k] = cr_tape_log_density (c.tape, w, theta, gradient[k]);
+            n_operations[k] = cr_tape_get_n_operations (c.tape);
           }
+        /* Fused, X @ b (and the intercept's addition) are part of the likelihood's op. */
+        gboolean intercept = strstr (variants[v][0], "+ a") != NULL || strstr (variants[v][0], "a +") != NULL;
+        g_assert_cmpuint (n_operations[0] + (intercept ? 2 : 1), ==, n_operations[1]);
         g_assert_true (isfinite (lp[0]));
         g_assert_cmpfloat_with_epsilon (lp[0], lp[1], 1e-12 * fabs (lp[1]));
         for (size_t j = 0; j < d; j++)

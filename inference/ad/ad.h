@@ -6,8 +6,8 @@
  * once, when the tape is made, and live in the tape. Everything that changes with theta lives
  * in a workspace. The hot likelihoods (Normal, BernoulliLogit, PoissonLog, and X @ b through
  * CBLAS) have fused kernels; BernoulliLogit, PoissonLog and BinomialLogit run four rows at a
- * time with AVX2 where the CPU has it, chosen when the tape is made; BernoulliLogit and
- * PoissonLog on (intercept +) X @ b with X data read X once per gradient, block by block.
+ * time with AVX2 where the CPU has it, chosen when the tape is made; all three on
+ * (intercept +) X @ b with X data read X once per gradient, block by block.
  *
  * Invariants: a tape is read-only after cr_tape_new (), so any number of threads may evaluate
  * it at once, each with its own CrWorkspace; evaluation never allocates, locks or fails: a
@@ -55,7 +55,8 @@ G_DEFINE_AUTOPTR_CLEANUP_FUNC (CrTape, cr_tape_free)
 size_t cr_tape_get_dimension (const CrTape *tape);
 /* Returns: the number of pointwise log-likelihood terms. */
 size_t cr_tape_get_n_observations (const CrTape *tape);
-/* Returns: the number of operations evaluated per call (constants excluded). */
+/* Returns: the number of operations evaluated per call (constants excluded; an X @ b and its
+ * intercept fused into their likelihood count as part of it). */
 size_t cr_tape_get_n_operations (const CrTape *tape);
 
 /* Set (to anything) when a tape is made, this environment variable makes it use the portable

@@ -74,12 +74,13 @@ typedef struct
   double *log_factorial;   /* POISSON_LOG: lgamma (y + 1); BINOMIAL(_LOGIT): log C(n, y); once */
   double student_constant; /* STUDENT_T: lgamma((nu+1)/2) - lgamma(nu/2) - log(nu pi)/2 */
 
-  /* A BernoulliLogit or PoissonLog likelihood on eta = intercept + X @ beta with X data and eta
+  /* A BernoulliLogit, PoissonLog or BinomialLogit likelihood on eta = intercept + X @ beta with X data and eta
    * used nowhere else (fuse_glm) evaluates X @ beta, the terms and X^T d_eta block by block;
    * its MATVEC and ADD are marked fused and skipped by the sweeps. */
   gboolean fused;
   gboolean glm;
   Slot glm_x, glm_beta, glm_intercept; /* intercept NO_SLOT when there is none */
+  guint glm_eta;                        /* the argument that is the linear predictor */
   size_t glm_block;                     /* rows per block; rows and cols are X's */
 } Op;
 
@@ -330,11 +331,11 @@ find_producer (Compiler *c, Slot slot, guint before)
   return NULL;
 }
 
-/* Fuses the GLM likelihood ops[@logp_index] when its linear predictor @eta is (scalar +)
- * X @ beta with X data, written right in the likelihood (so no other op or the trace reads
- * eta or X @ beta). */
+/* Fuses the GLM likelihood ops[@logp_index] when its linear predictor @eta, argument @eta_arg,
+ * is (scalar +) X @ beta with X data, written right in the likelihood (so no other op or the
+ * trace reads eta or X @ beta). */
 static void
-fuse_glm (Compiler *c, const CrExpr *eta, guint logp_index)
+fuse_glm (Compiler *c, const CrExpr *eta, guint eta_arg, guint logp_index)
 {
   const CrModel *model = c->tape->model;
   if (eta->kind != CR_EXPR_BINARY || cr_model_expr_is_constant (model, eta))
@@ -353,13 +354,14 @@ fuse_glm (Compiler *c, const CrExpr *eta, guint logp_index)
     return;
 
   Op *logp = &g_array_index (c->tape->ops, Op, logp_index);
-  Op *add = product == eta ? NULL : find_producer (c, logp->args[0], logp_index);
-  Slot product_slot = add == NULL ? logp->args[0] : add->na == 1 ? add->b : add->a;
+  Op *add = product == eta ? NULL : find_producer (c, logp->args[eta_arg], logp_index);
+  Slot product_slot = add == NULL ? logp->args[eta_arg] : add->na == 1 ? add->b : add->a;
   Op *matvec = find_producer (c, product_slot, logp_index);
   g_assert (matvec != NULL && matvec->kind == OP_MATVEC && (matvec->a & CONSTANT));
   g_assert (add == NULL || (add->kind == OP_BINARY && add->op == CR_BINARY_ADD));
   matvec->fused = TRUE;
   logp->glm = TRUE;
+  logp->glm_eta = eta_arg;
   logp->glm_x = matvec->a;
   logp->glm_beta = matvec->b;
   logp->rows = matvec->rows, logp->cols = matvec->cols;
@@ -392,10 +394,10 @@ compile_logp (Compiler *c, const CrNode *node, Slot x)
       c->tape->max_vector_args = MAX (c->tape->max_vector_args, op->arg_len[k]);
     }
   op->kernel = choose_kernel (node->dist, op);
-  if (op->kernel == KERNEL_BERNOULLI_LOGIT || op->kernel == KERNEL_POISSON_LOG)
+  if (op->kernel == KERNEL_BERNOULLI_LOGIT || op->kernel == KERNEL_POISSON_LOG || op->kernel == KERNEL_BINOMIAL_LOGIT)
     {
-      guint index = c->tape->ops->len - 1;
-      fuse_glm (c, node->args[0], index);
+      guint index = c->tape->ops->len - 1, eta_arg = op->kernel == KERNEL_BINOMIAL_LOGIT ? 1 : 0;
+      fuse_glm (c, node->args[eta_arg], eta_arg, index);
       op = &g_array_index (c->tape->ops, Op, index);
     }
   if (op->observed)
@@ -566,7 +568,10 @@ cr_tape_get_n_observations (const CrTape *tape)
 size_t
 cr_tape_get_n_operations (const CrTape *tape)
 {
-  return tape->ops->len;
+  size_t count = 0;
+  for (guint o = 0; o < tape->ops->len; o++)
+    count += !g_array_index (tape->ops, Op, o).fused;
+  return count;
 }
 
 gboolean
@@ -731,19 +736,24 @@ binomial_kernel (const Op *op, const double *y, const double *trials, const doub
 /* A fused GLM likelihood: for each block of rows, eta = intercept + X @ beta, the terms (and
  * d_eta, into eta's adjoints, which only this op writes), then beta's and the intercept's
  * adjoints from X^T d_eta while the block of X is in cache. Each eta equals the unfused
- * tape's: X @ beta first, then the intercept added. */
+ * tape's: X @ beta first, then the intercept added. BinomialLogit's counts n (data) are its
+ * first argument, one per row or one shared. */
 static double
 eval_glm (const CrTape *tape, CrWorkspace *w, const Op *op, const double *y, gboolean gradient,
           double *pointwise)
 {
   const double *x = values_of (tape, w, op->glm_x), *beta = values_of (tape, w, op->glm_beta);
   double intercept = bound_value (tape, w, op->glm_intercept, 0.0);
-  double *eta = values_of (tape, w, op->args[0]);
-  double *d_eta = gradient ? adjoint_of (w, op->args[0]) : NULL;
+  double *eta = values_of (tape, w, op->args[op->glm_eta]);
+  double *d_eta = gradient ? adjoint_of (w, op->args[op->glm_eta]) : NULL;
   double *d_beta = gradient ? adjoint_of (w, op->glm_beta) : NULL;
   double *d_intercept = gradient ? adjoint_of (w, op->glm_intercept) : NULL;
-  CrGlmKernel kernel = op->kernel == KERNEL_BERNOULLI_LOGIT ? tape->kernels.bernoulli_logit
-                                                            : tape->kernels.poisson_log;
+  gboolean binomial = op->kernel == KERNEL_BINOMIAL_LOGIT;
+  const double *trials = binomial ? values_of (tape, w, op->args[0]) : NULL;
+  size_t trials_stride = binomial && op->arg_len[0] != 1 ? 1 : 0;
+  CrGlmKernel kernel = binomial                                 ? tape->kernels.binomial_logit
+                       : op->kernel == KERNEL_BERNOULLI_LOGIT ? tape->kernels.bernoulli_logit
+                                                                : tape->kernels.poisson_log;
   double total = 0.0;
   for (size_t start = 0; start < op->rows; start += op->glm_block)
     {
@@ -757,7 +767,9 @@ eval_glm (const CrTape *tape, CrWorkspace *w, const Op *op, const double *y, gbo
       CrGlmTerms terms = { .n = m, .y = y + start, .eta = eta_block, .eta_stride = 1,
                            .d_eta = d_eta != NULL ? d_eta + start : NULL,
                            .pointwise = pointwise != NULL ? pointwise + start : NULL,
-                           .log_factorial = op->log_factorial != NULL ? op->log_factorial + start : NULL };
+                           .log_factorial = op->log_factorial != NULL ? op->log_factorial + start : NULL,
+                           .trials = trials != NULL ? trials + start * trials_stride : NULL,
+                           .trials_stride = trials_stride };
       total += kernel (&terms);
       if (d_eta == NULL)
         continue;
