@@ -142,20 +142,33 @@ cr_diag_verdicts (const CrRunSummary *run)
           _("Raise target_accept (to %.2f) so the step size shrinks; if divergences remain, "
             "reparameterise (a non-centred form for hierarchical models) or use tighter priors."),
           suggested);
+      /* The count decides the verb's number in other languages ("1 of 4000 draws diverged" needs
+       * one English form, two French ones): a plural message with the same English twice. */
       g_ptr_array_add (verdicts, verdict_new (
           CR_CHECK_DIVERGENCES, CR_VERDICT_WARN, NULL,
-          g_strdup_printf (_("%zu of %zu draws after warmup diverged (%.1f%%): the sampler could not "
-                             "follow the posterior's curvature everywhere, so the draws may be biased."),
+          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "%zu of %zu draws after warmup diverged (%.1f%%): the sampler "
+                                        "could not follow the posterior's curvature everywhere, so the "
+                                        "draws may be biased.",
+                                        "%zu of %zu draws after warmup diverged (%.1f%%): the sampler "
+                                        "could not follow the posterior's curvature everywhere, so the "
+                                        "draws may be biased.",
+                                        run->n_divergent),
                            run->n_divergent, total, 100.0 * run->n_divergent / (double) total),
           remedy));
     }
   if (run->n_max_treedepth > 0)
     {
       size_t total = run->n_chains * run->n_draws;
+      /* A plural message with the same English twice, as for divergences. */
       g_ptr_array_add (verdicts, verdict_new (
           CR_CHECK_TREE_DEPTH, CR_VERDICT_WARN, NULL,
-          g_strdup_printf (_("%zu of %zu draws hit the maximum tree depth of %u: trajectories were "
-                             "cut short, which costs efficiency (not correctness)."),
+          g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
+                                        "%zu of %zu draws hit the maximum tree depth of %u: trajectories "
+                                        "were cut short, which costs efficiency (not correctness).",
+                                        "%zu of %zu draws hit the maximum tree depth of %u: trajectories "
+                                        "were cut short, which costs efficiency (not correctness).",
+                                        run->n_max_treedepth),
                            run->n_max_treedepth, total, run->max_treedepth),
           /* Translators: max_treedepth is the name of a setting, keep it as it is. */
           _("Raise max_treedepth, or reparameterise and rescale the parameters so they have "
@@ -166,7 +179,9 @@ cr_diag_verdicts (const CrRunSummary *run)
   for (size_t c = 0; run->ebfmi != NULL && c < run->n_chains; c++)
     if (!isnan (run->ebfmi[c]) && run->ebfmi[c] < EBFMI_WARN)
       {
-        g_ptr_array_add (low_chains, g_strdup_printf (_("chain %zu"), c));
+        g_ptr_array_add (low_chains, g_strdup_printf (
+            /* Translators: one item of the list of chains in the E-BFMI message ("in %s"). */
+            _("chain %zu"), c));
         lowest_ebfmi = fmin (lowest_ebfmi, run->ebfmi[c]);
       }
   if (low_chains->len > 0)
