@@ -458,10 +458,42 @@ print_number (GString *out, double value, int decimals, int width)
     g_string_append_printf (out, "%*.*f", width, decimals, value);
 }
 
+/* The JSON output's names of levels and checks: stable English keys for scripts, beside the
+ * messages, which are in the user's language. */
 static const char *
 verdict_level_name (CrVerdictLevel level)
 {
   return level == CR_VERDICT_OK ? "ok" : level == CR_VERDICT_WARN ? "warning" : "error";
+}
+
+static const char *
+verdict_check_name (CrCheck check)
+{
+  switch (check)
+    {
+    case CR_CHECK_RHAT:
+      return "r_hat";
+    case CR_CHECK_ESS:
+      return "ess";
+    case CR_CHECK_DIVERGENCES:
+      return "divergences";
+    case CR_CHECK_TREE_DEPTH:
+      return "tree_depth";
+    case CR_CHECK_EBFMI:
+      return "e_bfmi";
+    case CR_CHECK_ALL:
+      return "all";
+    }
+  g_assert_not_reached ();
+}
+
+/* The text output's label of a level, for a person. */
+static const char *
+verdict_level_label (CrVerdictLevel level)
+{
+  return level == CR_VERDICT_OK ? C_ ("verdict", "ok")
+         : level == CR_VERDICT_WARN ? C_ ("verdict", "warning")
+                                    : C_ ("verdict", "error");
 }
 
 static void
@@ -512,6 +544,8 @@ print_summary (const CrSampleSummary *summary, gboolean json, double warmup_seco
           json_builder_begin_object (builder);
           json_builder_set_member_name (builder, "level");
           json_builder_add_string_value (builder, verdict_level_name (verdict->level));
+          json_builder_set_member_name (builder, "check");
+          json_builder_add_string_value (builder, verdict_check_name (verdict->check));
           json_builder_set_member_name (builder, "message");
           json_builder_add_string_value (builder, verdict->message);
           if (verdict->remedy != NULL)
@@ -565,7 +599,8 @@ print_summary (const CrSampleSummary *summary, gboolean json, double warmup_seco
   for (guint v = 0; v < summary->verdicts->len; v++)
     {
       const CrVerdict *verdict = g_ptr_array_index (summary->verdicts, v);
-      g_string_append_printf (out, "%s: %s\n", verdict_level_name (verdict->level), verdict->message);
+      /* Translators: a verdict's level ("warning"), then its message. */
+      g_string_append_printf (out, _("%s: %s\n"), verdict_level_label (verdict->level), verdict->message);
       if (verdict->remedy != NULL)
         g_string_append_printf (out, _("  what to do: %s\n"), verdict->remedy);
     }

@@ -1,5 +1,15 @@
-/* templates.c: reading the bundled model templates from the GResource. */
+/* templates.c: reading the bundled model templates from the GResource.
+ *
+ * Titles and descriptions are shown to people, so they are translated as they are read: each
+ * goes through g_dpgettext2 in the context "model template". xgettext cannot read JSON, so
+ * resources/templates/extract-strings.py lists the same strings, in that context, in
+ * templates.json.h, which po/POTFILES names; tests/test-i18n.c fails when that list and
+ * templates.json differ. Keeping English in templates.json (rather than one index per
+ * language) leaves a single index for the test of the templates and for translators' tools.
+ */
 #include "templates.h"
+
+#include "config.h"
 
 #include <gio/gio.h>
 #include <glib/gi18n.h>
@@ -7,6 +17,8 @@
 #include <string.h>
 
 #define TEMPLATES_RESOURCE "/org/credence/Credence/templates/"
+/* The gettext context of the titles and descriptions, as in templates.json.h. */
+#define TEMPLATES_CONTEXT "model template"
 
 void
 cr_template_free (CrTemplate *template_)
@@ -74,12 +86,15 @@ cr_templates_list (GError **error)
         }
       JsonObject *object = json_node_get_object (element);
       g_autoptr (CrTemplate) template_ = g_new0 (CrTemplate, 1);
+      g_autofree char *title = NULL, *description = NULL;
       if ((template_->id = required_string (object, "id", i, error)) == NULL
-          || (template_->title = required_string (object, "title", i, error)) == NULL
-          || (template_->description = required_string (object, "description", i, error)) == NULL
+          || (title = required_string (object, "title", i, error)) == NULL
+          || (description = required_string (object, "description", i, error)) == NULL
           || (template_->model = required_string (object, "model", i, error)) == NULL
           || (template_->data = required_string (object, "data", i, error)) == NULL)
         return NULL;
+      template_->title = g_strdup (g_dpgettext2 (GETTEXT_PACKAGE, TEMPLATES_CONTEXT, title));
+      template_->description = g_strdup (g_dpgettext2 (GETTEXT_PACKAGE, TEMPLATES_CONTEXT, description));
       g_ptr_array_add (list, g_steal_pointer (&template_));
     }
   return g_steal_pointer (&list);

@@ -15,8 +15,8 @@ G_BEGIN_DECLS
 typedef struct
 {
   char *id;          /* "coin" */
-  char *title;       /* "Coin flip" */
-  char *description; /* one line for the palette */
+  char *title;       /* "Coin flip", translated */
+  char *description; /* one line for the palette, translated */
   char *model;       /* the model file's name in the resource folder */
   char *data;        /* the CSV file's name */
 } CrTemplate;

@@ -245,6 +245,8 @@ test_sample_json (void)
   g_assert_cmpfloat (json_object_get_double_member (object, "sampling_seconds"), >, 0);
   JsonArray *verdicts = json_object_get_array_member (object, "verdicts");
   g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (verdicts, 0), "level"), ==, "ok");
+  /* Scripts key on the level and the check, which stay English; the message is for a person. */
+  g_assert_cmpstr (json_object_get_string_member (json_array_get_object_element (verdicts, 0), "check"), ==, "all");
 
   /* The same seed gives the same numbers. */
   g_auto (Result) again = { 0 };

@@ -769,6 +769,41 @@ test_verdicts (void)
   g_assert_nonnull (strstr (find_verdict (higher, CR_CHECK_DIVERGENCES)->remedy, "to 0.99"));
 }
 
+/* A verdict's message names one variable alone, a few joined by commas and "and", and at most
+ * five before saying how many more. */
+static void
+test_verdict_names (void)
+{
+  const char *names[] = { "a", "b", "c", "d", "e", "f", "g" };
+  CrDiagSummary s[7];
+  for (size_t i = 0; i < G_N_ELEMENTS (s); i++)
+    s[i] = healthy ();
+  CrRunSummary run = { .names = names, .summaries = s, .n_chains = 4, .n_draws = 1000,
+                       .max_treedepth = 10, .target_accept = 0.8 };
+  static const struct
+  {
+    size_t n_quantities;
+    const char *listed;
+  } lists[] = {
+    { 1, "for a." },
+    { 2, "for a and b." },
+    { 3, "for a, b and c." },
+    { 5, "for a, b, c, d and e." },
+    { 6, "for a, b, c, d, e and 1 more." },
+    { 7, "for a, b, c, d, e and 2 more." },
+  };
+  for (size_t c = 0; c < G_N_ELEMENTS (lists); c++)
+    {
+      run.n_quantities = lists[c].n_quantities;
+      for (size_t i = 0; i < run.n_quantities; i++)
+        s[i].r_hat = 1.02;
+      g_autoptr (GPtrArray) verdicts = cr_diag_verdicts (&run);
+      const CrVerdict *rhat = find_verdict (verdicts, CR_CHECK_RHAT);
+      g_assert_true (g_str_has_suffix (rhat->message, lists[c].listed));
+      g_assert_cmpuint (g_strv_length (rhat->variables), ==, lists[c].n_quantities);
+    }
+}
+
 int
 main (int argc,
       char *argv[])
@@ -796,5 +831,6 @@ main (int argc,
   g_test_add_func ("/diag/quantile/type7", test_quantile_type7);
 
   g_test_add_func ("/diag/verdict/thresholds", test_verdicts);
+  g_test_add_func ("/diag/verdict/names", test_verdict_names);
   return g_test_run ();
 }

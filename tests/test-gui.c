@@ -884,6 +884,19 @@ test_template (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (datasets->len, ==, 1);
 }
 
+/* Whether a GtkLabel under @root (itself included) shows @text. */
+static gboolean
+has_label (GtkWidget *root, const char *text)
+{
+  if (GTK_IS_LABEL (root) && g_strcmp0 (gtk_label_get_text (GTK_LABEL (root)), text) == 0)
+    return TRUE;
+  for (GtkWidget *child = gtk_widget_get_first_child (root); child != NULL;
+       child = gtk_widget_get_next_sibling (child))
+    if (has_label (child, text))
+      return TRUE;
+  return FALSE;
+}
+
 static void
 test_french (Fixture *fixture, gconstpointer data)
 {
@@ -897,6 +910,71 @@ test_french (Fixture *fixture, gconstpointer data)
     }
   g_assert_nonnull (find_button (GTK_WIDGET (window), NULL, "_Lancer"));
   gui_save_screenshot (GTK_WIDGET (window), "data-fr.png");
+}
+
+/* French typography: a no-break space before a colon (GNOME's French conventions). */
+#define FR_COLON "\u00a0:"
+
+/* The builder in French: the palette's groups, hints and templates, whose titles are read from
+ * templates.json and translated; the inspector's rows; and the verdict on a run. */
+static void
+test_french_builder (Fixture *fixture, gconstpointer data)
+{
+  CrWindow *window = open_coin (fixture);
+  gtk_window_set_default_size (GTK_WINDOW (window), 1400, 860);
+  AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, "stack"));
+  adw_view_stack_set_visible_child_name (stack, "model");
+  gui_settle (50);
+  CrModelBuilder *builder = CR_MODEL_BUILDER (template_child (window, "model_builder"));
+  GtkWidget *palette = GTK_WIDGET (cr_model_builder_get_palette (builder));
+  g_assert_true (has_label (palette, "Modèles types"));
+  g_assert_true (has_label (palette, "Lois a priori"));
+  g_assert_true (has_label (palette, "Vraisemblances"));
+  g_assert_true (has_label (palette, "Pile ou face"));
+  g_assert_true (has_label (palette, "Régression logistique"));
+  g_assert_cmpstr (cr_model_palette_get_hint (CR_MODEL_PALETTE (palette), CR_PALETTE_TEMPLATE, "coin"), ==,
+                   "Estimer la probabilité de tomber sur pile à partir d’une série de lancers.");
+  g_assert_cmpstr (cr_model_palette_get_hint (CR_MODEL_PALETTE (palette), CR_PALETTE_PRIOR, "HalfNormal"), ==,
+                   "Échelles (sigma, tau)" FR_COLON " le choix habituel. Positive, elle les tient loin "
+                   "des valeurs invraisemblablement grandes");
+
+  /* The inspector of the prior p. */
+  cr_model_canvas_select (cr_model_builder_get_canvas (builder), "p");
+  gui_settle (20);
+  CrNodeInspector *inspector = cr_model_builder_get_inspector (builder);
+  g_assert_cmpstr (cr_node_inspector_get_node (inspector), ==, "p");
+  g_assert_cmpstr (adw_preferences_row_get_title (ADW_PREFERENCES_ROW (cr_node_inspector_get_row (inspector, "distribution"))),
+                   ==, "Loi");
+  g_assert_true (has_label (GTK_WIDGET (inspector), "Nature"));
+  g_assert_true (has_label (GTK_WIDGET (inspector), "Paramètre" FR_COLON " échantillonné"));
+  g_assert_true (has_label (GTK_WIDGET (inspector), "Retirer du modèle"));
+  cr_model_canvas_zoom_to_fit (cr_model_builder_get_canvas (builder));
+  gui_settle (20);
+  gui_save_screenshot (GTK_WIDGET (window), "builder-fr.png");
+
+  /* A template comes in under its French title. */
+  g_assert_true (cr_model_palette_activate (CR_MODEL_PALETTE (palette), CR_PALETTE_TEMPLATE, "ab_test"));
+  gui_settle (20);
+  g_autoptr (CrProject) project = cr_project_open (cr_window_get_project_path (window), NULL);
+  g_autoptr (GPtrArray) models = cr_project_list_models (project, NULL);
+  gboolean found = FALSE;
+  for (guint i = 0; i < models->len; i++)
+    found = found || g_strcmp0 (((const CrModelInfo *) g_ptr_array_index (models, i))->name, "Test A/B") == 0;
+  g_assert_true (found);
+
+  /* The verdict on a run, computed by the engine, shows in French. */
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (template_child (window, "seed_spin")), 17);
+  g_assert_true (gtk_widget_activate_action (GTK_WIDGET (window), "win.run", NULL));
+  g_assert_true (wait_for_run (window, 60));
+  GtkListBox *verdicts = GTK_LIST_BOX (template_child (window, "verdict_list"));
+  GtkListBoxRow *first = gtk_list_box_get_row_at_index (verdicts, 0);
+  g_assert_nonnull (first);
+  const char *verdict = adw_preferences_row_get_title (ADW_PREFERENCES_ROW (first));
+  g_test_message ("verdict: %s", verdict);
+  g_assert_true (g_str_has_prefix (verdict, "Les chaînes ont convergé" FR_COLON " R-hat vaut au plus "));
+  adw_view_stack_set_visible_child_name (stack, "diagnostics");
+  gui_settle (50);
+  gui_save_screenshot (GTK_WIDGET (window), "diagnostics-fr.png");
 }
 
 int
@@ -928,7 +1006,10 @@ main (int argc, char **argv)
 
 #define ADD(path, func) g_test_add (path, Fixture, NULL, fixture_set_up, func, fixture_tear_down)
   if (g_str_has_prefix (g_getenv ("LANGUAGE") != NULL ? g_getenv ("LANGUAGE") : "", "fr"))
-    ADD ("/gui/i18n/french", test_french);
+    {
+      ADD ("/gui/i18n/french", test_french);
+      ADD ("/gui/i18n/french-builder", test_french_builder);
+    }
   else
     {
       ADD ("/gui/window/views", test_window_views);

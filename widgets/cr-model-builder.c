@@ -428,6 +428,8 @@ canvas_toolbar (CrModelBuilder *self)
     }
   GtkWidget *hint = gtk_label_new (_("Click the palette to add a node; select a node to edit it; drag to move, Ctrl+scroll to zoom"));
   gtk_label_set_ellipsize (GTK_LABEL (hint), PANGO_ELLIPSIZE_END);
+  /* A narrow window, or a longer language, cuts the hint short: the tooltip keeps all of it. */
+  gtk_widget_set_tooltip_text (hint, gtk_label_get_text (GTK_LABEL (hint)));
   gtk_label_set_xalign (GTK_LABEL (hint), 0.0);
   gtk_widget_set_hexpand (hint, TRUE);
   gtk_widget_add_css_class (hint, "dim-label");

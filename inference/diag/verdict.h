@@ -2,7 +2,8 @@
  * only show them. The thresholds are those of Vehtari et al. (2021) and Stan's diagnostics:
  * R-hat above 1.01 warns and above 1.05 says stop; a bulk or tail ESS under 100 per chain warns;
  * any divergence after warmup warns; draws that hit the maximum tree depth warn; an E-BFMI under
- * 0.3 warns. Each verdict names the variables concerned and the usual remedy.
+ * 0.3 warns. Each verdict names the variables concerned and the usual remedy, in the user's
+ * language when the program has bound the application's message catalogue (see verdict.c).
  */
 #pragma once
 
