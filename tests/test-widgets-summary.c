@@ -506,6 +506,29 @@ test_default_expansion (Fixture *fixture, gconstpointer data)
   assert_rows (fixture, "eta,tau");
 }
 
+/* select () brings a row out of view into view. */
+static void
+test_select_scrolls (Fixture *fixture, gconstpointer data)
+{
+  const size_t n = 120;
+  CrSampleSummary *summary = long_summary_new ("theta", n);
+  cr_summary_table_set_summary (fixture->table, summary);
+  cr_sample_summary_free (summary);
+  gui_settle (5);
+  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gui_find_descendant (GTK_WIDGET (fixture->table),
+                                                                          GTK_TYPE_SCROLLED_WINDOW));
+  GtkAdjustment *vertical = gtk_scrolled_window_get_vadjustment (scroller);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vertical), ==, 0.0);
+  cr_summary_table_select (fixture->table, n - 2);
+  gui_settle (10);
+  assert_selection (fixture, n - 2, 1);
+  g_assert_cmpuint (cr_summary_table_get_n_rows (fixture->table), ==, n + 1);
+  /* The last element's row is at the bottom of the list: the view scrolled most of the way. */
+  double bottom = gtk_adjustment_get_upper (vertical) - gtk_adjustment_get_page_size (vertical);
+  g_assert_cmpfloat (bottom, >, 0.0);
+  g_assert_cmpfloat (gtk_adjustment_get_value (vertical), >, bottom / 2);
+}
+
 static void
 test_clear (Fixture *fixture, gconstpointer data)
 {
@@ -588,6 +611,7 @@ main (int argc, char **argv)
   ADD ("/widgets/summary/selection", test_selection);
   ADD ("/widgets/summary/keys", test_keys);
   ADD ("/widgets/summary/default-expansion", test_default_expansion);
+  ADD ("/widgets/summary/select-scrolls", test_select_scrolls);
   ADD ("/widgets/summary/clear", test_clear);
   ADD ("/widgets/summary/after-summary-freed", test_after_summary_freed);
 #undef ADD

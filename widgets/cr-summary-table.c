@@ -468,7 +468,8 @@ position_of (CrSummaryTable *self, GtkTreeListRow *target)
   return GTK_INVALID_LIST_POSITION;
 }
 
-/* The column view's inner list, whose actions scroll and move the keyboard cursor. */
+/* The column view's inner list, whose "list.scroll-to-item" action scrolls to a row (GTK 4.8
+ * has no gtk_column_view_scroll_to ()). */
 static GtkWidget *
 inner_list (CrSummaryTable *self)
 {
@@ -479,7 +480,7 @@ inner_list (CrSummaryTable *self)
   return NULL;
 }
 
-/* Selects the row at @position and brings it, and the keyboard cursor, to it. */
+/* Selects the row at @position and scrolls to it. */
 static void
 select_position (CrSummaryTable *self, guint position)
 {
