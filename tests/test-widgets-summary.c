@@ -58,8 +58,9 @@ summary_new (const Quantity *quantities, size_t n)
     {
       const Quantity *q = &quantities[j];
       summary->names[j] = g_strdup (q->name);
-      summary->summaries[j] = (CrDiagSummary){ q->mean, 0.1 + 0.01 * (double) j, q->mean - 1.0, q->mean + 1.0,
-                                               0.001 * (double) (j + 1), 0.002, q->ess_bulk, q->ess_tail, q->r_hat };
+      double sd = 0.1 + 0.01 * (double) j, mcse_mean = 0.001 * (double) (j + 1), mcse_sd = 0.002;
+      summary->summaries[j] = (CrDiagSummary){ q->mean, sd, q->mean - 1.0, q->mean + 1.0, mcse_mean,
+                                               mcse_sd, q->ess_bulk, q->ess_tail, q->r_hat };
     }
   summary->n_chains = N_CHAINS;
   summary->n_draws = 1000;
@@ -221,6 +222,14 @@ find_expander (Fixture *fixture, const char *name)
   return expander;
 }
 
+/* Activates @action ("listitem.expand", ...) of variable @name's expander, as a click on its
+ * arrow does ("listitem.toggle-expand"). */
+static void
+expander_action (Fixture *fixture, const char *name, const char *action)
+{
+  g_assert_true (gtk_widget_activate_action (find_expander (fixture, name), action, NULL));
+}
+
 /* Presses @keyval on the table's key controller, as typing with the table focused does. */
 static gboolean
 press_key (Fixture *fixture, guint keyval)
@@ -299,11 +308,11 @@ test_tree (Fixture *fixture, gconstpointer data)
   g_assert_true (gtk_widget_get_ancestor (shape, GTK_TYPE_TREE_EXPANDER) == find_expander (fixture, "L"));
 
   /* The expander closes and opens a group, as a click on its arrow does. */
-  g_assert_true (gtk_widget_activate_action (find_expander (fixture, "L"), "listitem.toggle-expand", NULL));
+  expander_action (fixture, "L", "listitem.toggle-expand");
   gui_settle (2);
   assert_rows (fixture, "alpha,beta,beta[0],beta[1],beta[2],L,sigma");
   g_assert_false (is_expanded (fixture, 5));
-  g_assert_true (gtk_widget_activate_action (find_expander (fixture, "L"), "listitem.toggle-expand", NULL));
+  expander_action (fixture, "L", "listitem.toggle-expand");
   gui_settle (2);
   g_assert_cmpuint (cr_summary_table_get_n_rows (fixture->table), ==, 11);
   gui_save_screenshot (GTK_WIDGET (fixture->table), "summary-table-light.png");
@@ -348,17 +357,23 @@ test_aggregates (Fixture *fixture, gconstpointer data)
   assert_cell (fixture, constant, CR_SUMMARY_COLUMN_ESS_TAIL, "—");
 }
 
+static CrVerdictLevel
+level_of (Fixture *fixture, size_t first, gboolean is_group)
+{
+  return cr_summary_table_get_row_level (fixture->table, find_row (fixture, first, is_group));
+}
+
 /* Each row takes its verdict's colour; a group its worst element's. */
 static void
 test_colours (Fixture *fixture, gconstpointer data)
 {
   show (fixture, mixed, G_N_ELEMENTS (mixed));
-  g_assert_cmpint (cr_summary_table_get_row_level (fixture->table, find_row (fixture, ALPHA, FALSE)), ==, CR_VERDICT_OK);
-  g_assert_cmpint (cr_summary_table_get_row_level (fixture->table, find_row (fixture, BETA, TRUE)), ==, CR_VERDICT_WARN);
-  g_assert_cmpint (cr_summary_table_get_row_level (fixture->table, find_row (fixture, BETA, FALSE)), ==, CR_VERDICT_OK);
-  g_assert_cmpint (cr_summary_table_get_row_level (fixture->table, find_row (fixture, L_FIRST, TRUE)), ==, CR_VERDICT_STOP);
-  g_assert_cmpint (cr_summary_table_get_row_level (fixture->table, find_row (fixture, L_FIRST, FALSE)), ==, CR_VERDICT_OK);
-  g_assert_cmpint (cr_summary_table_get_row_level (fixture->table, find_row (fixture, L_STOP, FALSE)), ==, CR_VERDICT_STOP);
+  g_assert_cmpint (level_of (fixture, ALPHA, FALSE), ==, CR_VERDICT_OK);
+  g_assert_cmpint (level_of (fixture, BETA, TRUE), ==, CR_VERDICT_WARN);
+  g_assert_cmpint (level_of (fixture, BETA, FALSE), ==, CR_VERDICT_OK);
+  g_assert_cmpint (level_of (fixture, L_FIRST, TRUE), ==, CR_VERDICT_STOP);
+  g_assert_cmpint (level_of (fixture, L_FIRST, FALSE), ==, CR_VERDICT_OK);
+  g_assert_cmpint (level_of (fixture, L_STOP, FALSE), ==, CR_VERDICT_STOP);
   /* On screen: the cells carry the classes the theme colours. */
   g_assert_cmpstr (colour_of (fixture, "alpha"), ==, "none");
   g_assert_cmpstr (colour_of (fixture, "beta"), ==, "warning");
@@ -390,11 +405,11 @@ test_sort (Fixture *fixture, gconstpointer data)
   sort_by (fixture, CR_SUMMARY_COLUMN_ESS_BULK, GTK_SORT_ASCENDING);
   assert_rows (fixture, "L,L[1,0],L[0,1],L[1,1],L[0,0],beta,beta[1],beta[2],beta[0],sigma,alpha");
   /* A closed group still sorts as a whole and opens with its elements sorted. */
-  g_assert_true (gtk_widget_activate_action (find_expander (fixture, "beta"), "listitem.collapse", NULL));
+  expander_action (fixture, "beta", "listitem.collapse");
   gui_settle (2);
   assert_rows (fixture, "L,L[1,0],L[0,1],L[1,1],L[0,0],beta,sigma,alpha");
   sort_by (fixture, CR_SUMMARY_COLUMN_MEAN, GTK_SORT_ASCENDING);
-  g_assert_true (gtk_widget_activate_action (find_expander (fixture, "beta"), "listitem.expand", NULL));
+  expander_action (fixture, "beta", "listitem.expand");
   gui_settle (2);
   assert_rows (fixture, "alpha,sigma,beta,beta[1],beta[2],beta[0],L,L[0,1],L[1,0],L[1,1],L[0,0]");
   /* By name: the model's order. */
@@ -424,7 +439,7 @@ test_selection (Fixture *fixture, gconstpointer data)
   assert_selection (fixture, L_STOP, 1);
 
   /* Closing the group of the selected element selects the group. */
-  g_assert_true (gtk_widget_activate_action (find_expander (fixture, "L"), "listitem.collapse", NULL));
+  expander_action (fixture, "L", "listitem.collapse");
   gui_settle (2);
   assert_selection (fixture, L_FIRST, 4);
   g_assert_cmpuint (gtk_single_selection_get_selected (GTK_SINGLE_SELECTION (rows)), ==, find_row (fixture, L_FIRST, TRUE));
@@ -490,7 +505,7 @@ test_default_expansion (Fixture *fixture, gconstpointer data)
   g_autofree char *shape = g_strdup_printf ("[%zu]", n - 1);
   g_assert_nonnull (find_label (GTK_WIDGET (fixture->table), shape));
 
-  g_assert_true (gtk_widget_activate_action (find_expander (fixture, "theta"), "listitem.expand", NULL));
+  expander_action (fixture, "theta", "listitem.expand");
   gui_settle (2);
   g_assert_cmpuint (cr_summary_table_get_n_rows (fixture->table), ==, n + 1);
   cr_summary_table_set_summary (fixture->table, summary);
@@ -515,9 +530,8 @@ test_select_scrolls (Fixture *fixture, gconstpointer data)
   cr_summary_table_set_summary (fixture->table, summary);
   cr_sample_summary_free (summary);
   gui_settle (5);
-  GtkScrolledWindow *scroller = GTK_SCROLLED_WINDOW (gui_find_descendant (GTK_WIDGET (fixture->table),
-                                                                          GTK_TYPE_SCROLLED_WINDOW));
-  GtkAdjustment *vertical = gtk_scrolled_window_get_vadjustment (scroller);
+  GtkWidget *scroller = gui_find_descendant (GTK_WIDGET (fixture->table), GTK_TYPE_SCROLLED_WINDOW);
+  GtkAdjustment *vertical = gtk_scrolled_window_get_vadjustment (GTK_SCROLLED_WINDOW (scroller));
   g_assert_cmpfloat (gtk_adjustment_get_value (vertical), ==, 0.0);
   cr_summary_table_select (fixture->table, n - 2);
   gui_settle (10);
@@ -560,9 +574,9 @@ test_after_summary_freed (Fixture *fixture, gconstpointer data)
   cr_sample_summary_free (summary);
   gui_settle (5);
   /* Closed and opened again, the group makes its element rows anew. */
-  g_assert_true (gtk_widget_activate_action (find_expander (fixture, "L"), "listitem.collapse", NULL));
+  expander_action (fixture, "L", "listitem.collapse");
   gui_settle (2);
-  g_assert_true (gtk_widget_activate_action (find_expander (fixture, "L"), "listitem.expand", NULL));
+  expander_action (fixture, "L", "listitem.expand");
   sort_by (fixture, CR_SUMMARY_COLUMN_R_HAT, GTK_SORT_ASCENDING);
   assert_rows (fixture, "alpha,sigma,beta,beta[0],beta[2],beta[1],L,L[1,1],L[0,1],L[1,0],L[0,0]");
   assert_cell (fixture, find_row (fixture, L_STOP, FALSE), CR_SUMMARY_COLUMN_MEAN, "0.300");

@@ -32,7 +32,7 @@ G_DECLARE_FINAL_TYPE (CrSummaryRow, cr_summary_row, CR, SUMMARY_ROW, GObject)
 struct _CrSummaryRow
 {
   GObject parent_instance;
-  size_t first, count;  /* the quantities shown: (j, 1), or a group's elements */
+  size_t first, count; /* the quantities shown: (j, 1), or a group's elements */
   gboolean is_group;
   size_t group;         /* a group row's index among the summary's groups */
   char *name;           /* "sigma", "beta[3]", or a group's variable, "beta" */
@@ -291,9 +291,10 @@ format_cell (const CrSummaryRow *row, CrSummaryColumn column)
   if (row->is_group && !column_is_worst_of_group (column))
     return g_strdup ("");
   double value = row_value (row, column);
-  int decimals = column == CR_SUMMARY_COLUMN_ESS_BULK || column == CR_SUMMARY_COLUMN_ESS_TAIL ? ESS_DECIMALS
-                 : column == CR_SUMMARY_COLUMN_R_HAT                                          ? RHAT_DECIMALS
-                                                                                              : VALUE_DECIMALS;
+  gboolean ess = column == CR_SUMMARY_COLUMN_ESS_BULK || column == CR_SUMMARY_COLUMN_ESS_TAIL;
+  int decimals = ess                                ? ESS_DECIMALS
+                 : column == CR_SUMMARY_COLUMN_R_HAT ? RHAT_DECIMALS
+                                                     : VALUE_DECIMALS;
   return !isfinite (value) ? g_strdup ("—") : g_strdup_printf ("%.*f", decimals, value);
 }
 
@@ -344,10 +345,10 @@ bind_name_cell (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer d
   gtk_label_set_text (GTK_LABEL (name), row->name);
   gtk_label_set_text (GTK_LABEL (shape), row->shape != NULL ? row->shape : "");
   gtk_widget_set_visible (shape, row->shape != NULL);
-  g_autofree char *tooltip = row->is_group ? g_strdup_printf (ngettext ("%s: %zu element", "%s: %zu elements",
-                                                                        row->count),
-                                                              row->name, row->count)
-                                           : NULL;
+  g_autofree char *tooltip = NULL;
+  if (row->is_group)
+    tooltip = g_strdup_printf (ngettext ("%s: %zu element", "%s: %zu elements", row->count),
+                               row->name, row->count);
   gtk_widget_set_tooltip_text (box, tooltip);
   set_level_class (box, row->level);
 }
@@ -583,10 +584,14 @@ add_columns (CrSummaryTable *self)
     {
       GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
       gboolean name = c == CR_SUMMARY_COLUMN_NAME;
-      g_signal_connect (factory, "setup", G_CALLBACK (name ? setup_name_cell : setup_number_cell), NULL);
-      g_signal_connect (factory, "bind", G_CALLBACK (name ? bind_name_cell : bind_number_cell), GINT_TO_POINTER (c));
-      g_autoptr (GtkColumnViewColumn) column = gtk_column_view_column_new (column_titles[c], factory);
-      g_autoptr (GtkCustomSorter) sorter = gtk_custom_sorter_new (compare_rows, GINT_TO_POINTER (c), NULL);
+      g_signal_connect (factory, "setup", G_CALLBACK (name ? setup_name_cell : setup_number_cell),
+                        NULL);
+      g_signal_connect (factory, "bind", G_CALLBACK (name ? bind_name_cell : bind_number_cell),
+                        GINT_TO_POINTER (c));
+      g_autoptr (GtkColumnViewColumn) column = gtk_column_view_column_new (column_titles[c],
+                                                                           factory);
+      g_autoptr (GtkCustomSorter) sorter = gtk_custom_sorter_new (compare_rows, GINT_TO_POINTER (c),
+                                                                  NULL);
       gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
       gtk_column_view_append_column (self->view, column);
     }
@@ -605,9 +610,9 @@ group_states (CrSummaryTable *self)
     {
       g_autoptr (GtkTreeListRow) list_row = gtk_tree_list_model_get_child_row (self->tree, i);
       g_autoptr (CrSummaryRow) row = CR_SUMMARY_ROW (gtk_tree_list_row_get_item (list_row));
+      int state = gtk_tree_list_row_get_expanded (list_row) ? GROUP_OPEN : GROUP_CLOSED;
       if (row->is_group)
-        g_hash_table_insert (states, g_strdup (row->name),
-                             GINT_TO_POINTER (gtk_tree_list_row_get_expanded (list_row) ? GROUP_OPEN : GROUP_CLOSED));
+        g_hash_table_insert (states, g_strdup (row->name), GINT_TO_POINTER (state));
     }
   return states;
 }
@@ -657,11 +662,15 @@ show_summary (CrSummaryTable *self, const CrSampleSummary *summary, GHashTable *
   /* Opened before sorting: one sort of the whole, not one per group. */
   open_groups (self, previous);
   GtkSorter *column_sorter = gtk_column_view_get_sorter (self->view);
-  GtkTreeListRowSorter *row_sorter = gtk_tree_list_row_sorter_new (column_sorter != NULL ? g_object_ref (column_sorter) : NULL);
-  GtkSortListModel *sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->tree)), GTK_SORTER (row_sorter));
+  GtkTreeListRowSorter *row_sorter =
+      gtk_tree_list_row_sorter_new (column_sorter != NULL ? g_object_ref (column_sorter) : NULL);
+  GtkSortListModel *sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_object_ref (self->tree)),
+                                                      GTK_SORTER (row_sorter));
   self->selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
-  g_signal_connect_swapped (self->selection, "selection-changed", G_CALLBACK (on_selection_changed), self);
-  g_signal_connect_swapped (self->selection, "notify::selected", G_CALLBACK (on_selection_changed), self);
+  g_signal_connect_swapped (self->selection, "selection-changed",
+                            G_CALLBACK (on_selection_changed), self);
+  g_signal_connect_swapped (self->selection, "notify::selected",
+                            G_CALLBACK (on_selection_changed), self);
   gtk_column_view_set_model (self->view, GTK_SELECTION_MODEL (self->selection));
   /* The first row is selected already (autoselect); set_summary () announces it. */
   self->selected_row = selected_list_row (self);

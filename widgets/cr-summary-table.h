@@ -104,7 +104,9 @@ gboolean cr_summary_table_get_row (CrSummaryTable *table,
 
 /* Returns: (transfer full) the text row @position shows in @column ("" for a group's blank
  * cell), or NULL when there is no such row; g_free () it. */
-char *cr_summary_table_get_cell_text (CrSummaryTable *table, guint position, CrSummaryColumn column);
+char *cr_summary_table_get_cell_text (CrSummaryTable *table,
+                                      guint position,
+                                      CrSummaryColumn column);
 
 /* Returns: the verdict row @position is coloured by (OK when there is no such row). */
 CrVerdictLevel cr_summary_table_get_row_level (CrSummaryTable *table, guint position);
