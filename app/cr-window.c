@@ -6,6 +6,7 @@
 #include "cr-data-view.h"
 #include "cr-model-builder.h"
 #include "cr-plot-view.h"
+#include "cr-summary-table.h"
 #include "diag/diag.h"
 #include "recording.h"
 #include "sample/sample.h"
@@ -35,7 +36,7 @@ struct _CrWindow
   GtkStack *sampling_stack, *diagnostics_stack;
   GtkLabel *run_heading;
   GtkListBox *chain_list, *verdict_list;
-  GtkColumnView *summary_view;
+  CrSummaryTable *summary_view;
   GtkDropDown *live_kind_dropdown, *live_var_dropdown, *run_dropdown, *diag_kind_dropdown;
   CrPlotView *live_plot, *diag_plot;
 
@@ -73,7 +74,6 @@ G_DEFINE_FINAL_TYPE (CrWindow, cr_window, ADW_TYPE_APPLICATION_WINDOW)
 
 static void load_runs (CrWindow *self, gint64 select_id);
 static void set_running (CrWindow *self, gboolean running);
-static size_t row_index (gpointer item);
 
 static void
 show_toast (CrWindow *self, const char *text)
@@ -471,10 +471,9 @@ update_diag_plot (CrWindow *self)
   CrRun *run = self->run;
   size_t n = cr_run_get_n_common_draws (run), n_chains = run->n_chains;
   CrPlotKind kind = diag_kinds[MIN (gtk_drop_down_get_selected (self->diag_kind_dropdown), G_N_ELEMENTS (diag_kinds) - 1)];
-  GtkSelectionModel *selection = gtk_column_view_get_model (self->summary_view);
-  gpointer item = selection != NULL ? gtk_single_selection_get_selected_item (GTK_SINGLE_SELECTION (selection)) : NULL;
-  guint j = item != NULL ? (guint) row_index (item) : GTK_INVALID_LIST_POSITION;
-  if (n < 4 || j == GTK_INVALID_LIST_POSITION || j >= run->n_values)
+  size_t first = 0, n_selected = 0;
+  gboolean selected = cr_summary_table_get_selection (self->summary_view, &first, &n_selected);
+  if (n < 4 || !selected || first + n_selected > run->n_values)
     {
       cr_plot_view_set_input (self->diag_plot, kind, NULL, NULL, _("Select a row to see its plots."));
       return;
@@ -496,11 +495,16 @@ update_diag_plot (CrWindow *self)
         }
       model = self->run_shown_model;
     }
-  /* Forest shows every quantity; pair the selected one and its neighbour; the rest one. */
-  size_t from = kind == CR_PLOT_KIND_FOREST ? 0 : j;
-  size_t count = kind == CR_PLOT_KIND_FOREST ? run->n_values : kind == CR_PLOT_KIND_PAIR ? MIN (2, run->n_values) : 1;
-  if (kind == CR_PLOT_KIND_PAIR && j + 1 >= run->n_values)
-    from = run->n_values >= 2 ? run->n_values - 2 : 0;
+  /* A quantity row: the forest shows every quantity, the pair it and its neighbour, the rest
+   * it. A group row (a variable's elements): the forest shows the elements, the pair the
+   * first two, the rest the first. */
+  gboolean group = n_selected > 1;
+  size_t from = kind == CR_PLOT_KIND_FOREST && !group ? 0 : first;
+  size_t count = kind == CR_PLOT_KIND_FOREST ? (group ? n_selected : run->n_values)
+                 : kind == CR_PLOT_KIND_PAIR ? MIN (2, run->n_values)
+                                             : 1;
+  if (kind == CR_PLOT_KIND_PAIR && from + count > run->n_values)
+    from = run->n_values - count;
   g_autofree char **quantity_names = g_new (char *, count);
   g_autofree double **draws = g_new (double *, count);
   g_autofree CrPlotBounds *bounds = g_new0 (CrPlotBounds, count);
@@ -828,23 +832,9 @@ show_summary (CrWindow *self)
       adw_action_row_add_prefix (ADW_ACTION_ROW (row), icon);
       gtk_list_box_append (self->verdict_list, row);
     }
-  /* One row per quantity: the model holds the index, the columns format the numbers. */
-  g_autoptr (GtkStringList) rows = gtk_string_list_new (NULL);
-  for (size_t j = 0; j < self->summary->n_quantities; j++)
-    {
-      char index[32];
-      g_snprintf (index, sizeof index, "%zu", j);
-      gtk_string_list_append (rows, index);
-    }
-  /* Sorted by the column the person clicks, through the column view's sorter. */
-  GtkSorter *sorter = gtk_column_view_get_sorter (self->summary_view);
-  GtkSortListModel *sorted = gtk_sort_list_model_new (G_LIST_MODEL (g_steal_pointer (&rows)),
-                                                      sorter != NULL ? g_object_ref (sorter) : NULL);
-  g_autoptr (GtkSingleSelection) selection = gtk_single_selection_new (G_LIST_MODEL (sorted));
-  g_signal_connect_swapped (selection, "selection-changed", G_CALLBACK (on_diag_selection), self);
-  gtk_column_view_set_model (self->summary_view, GTK_SELECTION_MODEL (selection));
   gtk_stack_set_visible_child_name (self->diagnostics_stack, "summary");
-  update_diag_plot (self);
+  /* The table selects its first row and says so: on_diag_selection () draws its plot. */
+  cr_summary_table_set_summary (self->summary_view, self->summary);
 }
 
 /* A stored run and its summary, computed away from the main loop: the diagnostics of many
@@ -882,7 +872,7 @@ show_summarised_run (CrWindow *self, RunSummary *result)
   if (self->summary == NULL)
     {
       clear_list (self->verdict_list);
-      gtk_column_view_set_model (self->summary_view, NULL);
+      cr_summary_table_set_summary (self->summary_view, NULL);
       cr_plot_view_set_input (self->diag_plot, CR_PLOT_KIND_TRACE, NULL, NULL,
                               _("This run stopped during warmup: it has no draws to summarise."));
       gtk_stack_set_visible_child_name (self->diagnostics_stack, "summary");
@@ -1262,154 +1252,6 @@ stop_action (GtkWidget *widget, const char *action_name, GVariant *parameter)
     cr_sampler_cancel (self->sampler);
 }
 
-/* The summary table: one column per ArviZ column. */
-typedef enum
-{
-  COLUMN_NAME,
-  COLUMN_MEAN,
-  COLUMN_SD,
-  COLUMN_HDI_LOWER,
-  COLUMN_HDI_UPPER,
-  COLUMN_MCSE_MEAN,
-  COLUMN_MCSE_SD,
-  COLUMN_ESS_BULK,
-  COLUMN_ESS_TAIL,
-  COLUMN_R_HAT,
-} SummaryColumn;
-
-static void
-setup_cell (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
-{
-  GtkWidget *label = gtk_label_new (NULL);
-  gtk_label_set_xalign (GTK_LABEL (label), GPOINTER_TO_INT (data) == COLUMN_NAME ? 0.0f : 1.0f);
-  gtk_widget_add_css_class (label, "numeric");
-  gtk_list_item_set_child (item, label);
-}
-
-/* The window whose summary a factory formats. */
-static CrWindow *
-factory_window (GtkSignalListItemFactory *factory)
-{
-  return g_object_get_data (G_OBJECT (factory), "cr-window");
-}
-
-/* A table row holds the index of its quantity in the summary. */
-static size_t
-row_index (gpointer item)
-{
-  return (size_t) g_ascii_strtoull (gtk_string_object_get_string (GTK_STRING_OBJECT (item)), NULL, 10);
-}
-
-static double
-summary_value (CrWindow *self, size_t j, SummaryColumn column)
-{
-  const CrDiagSummary *s = &self->summary->summaries[j];
-  switch (column)
-    {
-    case COLUMN_MEAN:
-      return s->mean;
-    case COLUMN_SD:
-      return s->sd;
-    case COLUMN_HDI_LOWER:
-      return s->hdi_lower;
-    case COLUMN_HDI_UPPER:
-      return s->hdi_upper;
-    case COLUMN_MCSE_MEAN:
-      return s->mcse_mean;
-    case COLUMN_MCSE_SD:
-      return s->mcse_sd;
-    case COLUMN_ESS_BULK:
-      return s->ess_bulk;
-    case COLUMN_ESS_TAIL:
-      return s->ess_tail;
-    case COLUMN_R_HAT:
-      return s->r_hat;
-    case COLUMN_NAME:
-      break;
-    }
-  return NAN;
-}
-
-/* A quantity's own verdict, with the thresholds of diag/verdict.h. */
-static CrVerdictLevel
-row_level (CrWindow *self, size_t j)
-{
-  const CrDiagSummary *s = &self->summary->summaries[j];
-  if (s->r_hat > 1.05)
-    return CR_VERDICT_STOP;
-  if (s->r_hat > 1.01 || fmin (s->ess_bulk, s->ess_tail) < 100.0 * (double) self->summary->n_chains)
-    return CR_VERDICT_WARN;
-  return CR_VERDICT_OK;
-}
-
-static void
-bind_cell (GtkSignalListItemFactory *factory, GtkListItem *item, gpointer data)
-{
-  CrWindow *self = factory_window (factory);
-  size_t j = row_index (gtk_list_item_get_item (item));
-  GtkLabel *label = GTK_LABEL (gtk_list_item_get_child (item));
-  if (self->summary == NULL || j >= self->summary->n_quantities)
-    return;
-  SummaryColumn column = GPOINTER_TO_INT (data);
-  /* The whole row takes its verdict's colour: a reader sees at once which quantities failed. */
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "warning");
-  gtk_widget_remove_css_class (GTK_WIDGET (label), "error");
-  CrVerdictLevel level = row_level (self, j);
-  if (level != CR_VERDICT_OK)
-    gtk_widget_add_css_class (GTK_WIDGET (label), level == CR_VERDICT_STOP ? "error" : "warning");
-  if (column == COLUMN_NAME)
-    {
-      gtk_label_set_text (label, self->summary->names[j]);
-      return;
-    }
-  double value = summary_value (self, j, column);
-  int decimals = column == COLUMN_ESS_BULK || column == COLUMN_ESS_TAIL ? 0 : column == COLUMN_R_HAT ? 2 : 3;
-  g_autofree char *text = !isfinite (value) ? g_strdup ("—") : g_strdup_printf ("%.*f", decimals, value);
-  gtk_label_set_text (label, text);
-}
-
-typedef struct
-{
-  CrWindow *window;
-  SummaryColumn column;
-} ColumnKey;
-
-/* Sorting by a column: numbers in order, quantities that could not be computed last; by name,
- * in the order of the model (the summary's order). */
-static int
-compare_rows (gconstpointer a, gconstpointer b, gpointer data)
-{
-  const ColumnKey *key = data;
-  size_t i = row_index ((gpointer) a), j = row_index ((gpointer) b);
-  if (key->column == COLUMN_NAME || key->window->summary == NULL)
-    return i < j ? -1 : i > j;
-  double x = summary_value (key->window, i, key->column), y = summary_value (key->window, j, key->column);
-  if (isnan (x) || isnan (y))
-    return isnan (x) - isnan (y);
-  return x < y ? -1 : x > y;
-}
-
-static void
-add_summary_columns (CrWindow *self)
-{
-  static const char *const titles[] = { "", "mean", "sd", "hdi_3%", "hdi_97%", "mcse_mean", "mcse_sd",
-                                        "ess_bulk", "ess_tail", "r_hat" };
-  for (int c = 0; c < (int) G_N_ELEMENTS (titles); c++)
-    {
-      GtkListItemFactory *factory = gtk_signal_list_item_factory_new ();
-      g_object_set_data (G_OBJECT (factory), "cr-window", self);
-      g_signal_connect (factory, "setup", G_CALLBACK (setup_cell), GINT_TO_POINTER (c));
-      g_signal_connect (factory, "bind", G_CALLBACK (bind_cell), GINT_TO_POINTER (c));
-      GtkColumnViewColumn *column = gtk_column_view_column_new (titles[c], factory);
-      ColumnKey *key = g_new (ColumnKey, 1);
-      *key = (ColumnKey){ self, (SummaryColumn) c };
-      g_autoptr (GtkCustomSorter) sorter = gtk_custom_sorter_new (compare_rows, key, g_free);
-      gtk_column_view_column_set_sorter (column, GTK_SORTER (sorter));
-      gtk_column_view_append_column (self->summary_view, column);
-      g_object_unref (column);
-    }
-}
-
 const CrSampleSummary *
 cr_window_get_summary (CrWindow *self)
 {
@@ -1570,6 +1412,7 @@ cr_window_class_init (CrWindowClass *klass)
   g_type_ensure (CR_TYPE_MODEL_BUILDER);
   g_type_ensure (CR_TYPE_DATA_VIEW);
   g_type_ensure (CR_TYPE_PLOT_VIEW);
+  g_type_ensure (CR_TYPE_SUMMARY_TABLE);
   gtk_widget_class_set_template_from_resource (widget_class, "/org/credence/Credence/ui/cr-window.ui");
   gtk_widget_class_bind_template_child (widget_class, CrWindow, toast_overlay);
   gtk_widget_class_bind_template_child (widget_class, CrWindow, switcher_title);
@@ -1629,7 +1472,7 @@ cr_window_init (CrWindow *self)
   g_signal_connect_swapped (self->live_var_dropdown, "notify::selected", G_CALLBACK (update_live_plot), self);
   g_signal_connect_swapped (self->diag_kind_dropdown, "notify::selected", G_CALLBACK (update_diag_plot), self);
   self->chain_bars = g_ptr_array_new ();
-  add_summary_columns (self);
+  g_signal_connect_swapped (self->summary_view, "selection-changed", G_CALLBACK (on_diag_selection), self);
   /* A fresh seed per window, shown and editable, so a run can be repeated exactly. */
   gtk_spin_button_set_value (self->seed_spin, g_random_int_range (0, G_MAXINT32));
   set_running (self, FALSE);

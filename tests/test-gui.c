@@ -8,6 +8,7 @@
 #include "cr-data-view.h"
 #include "cr-model-builder.h"
 #include "cr-plot-view.h"
+#include "cr-summary-table.h"
 #include "cr-window.h"
 #include "data/data.h"
 #include "gui-util.h"
@@ -392,9 +393,14 @@ test_run_coin (Fixture *fixture, gconstpointer data)
   /* The table and the verdicts are on screen. */
   GtkStack *diagnostics = GTK_STACK (template_child (window, "diagnostics_stack"));
   g_assert_cmpstr (gtk_stack_get_visible_child_name (diagnostics), ==, "summary");
-  GtkColumnView *table = GTK_COLUMN_VIEW (template_child (window, "summary_view"));
-  g_assert_cmpuint (g_list_model_get_n_items (G_LIST_MODEL (gtk_column_view_get_model (table))), ==, 1);
-  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (table)), ==, 10);
+  CrSummaryTable *table = CR_SUMMARY_TABLE (template_child (window, "summary_view"));
+  g_assert_cmpuint (cr_summary_table_get_n_rows (table), ==, 1);
+  g_assert_cmpuint (g_list_model_get_n_items (gtk_column_view_get_columns (cr_summary_table_get_view (table))), ==, 10);
+  /* The run's first row is selected, and its plot shows. */
+  size_t first = 0, count = 0;
+  g_assert_true (cr_summary_table_get_selection (table, &first, &count));
+  g_assert_cmpuint (first, ==, 0);
+  g_assert_cmpuint (count, ==, 1);
   GtkListBox *verdicts = GTK_LIST_BOX (template_child (window, "verdict_list"));
   g_assert_nonnull (gtk_list_box_get_row_at_index (verdicts, 0));
   adw_view_stack_set_visible_child_name (stack, "diagnostics");
@@ -467,23 +473,82 @@ test_stop_keeps_draws (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (summary->n_draws, >, 0);
   g_assert_cmpuint (summary->n_draws, <, 1000000);
   g_assert_nonnull (strstr (gtk_label_get_text (GTK_LABEL (template_child (window, "run_heading"))), "Stopped"));
-  /* The table sorts by a column when asked, as clicking its header does. */
-  GtkColumnView *table = GTK_COLUMN_VIEW (template_child (window, "summary_view"));
-  GListModel *columns = gtk_column_view_get_columns (table);
-  g_autoptr (GtkColumnViewColumn) mean_column = g_list_model_get_item (columns, 1);
+  /* The table sorts by a column when asked, as clicking its header does: the scalars by their
+   * means, then the variables' groups (a group has no mean), each group's elements by theirs. */
+  CrSummaryTable *table = CR_SUMMARY_TABLE (template_child (window, "summary_view"));
+  GtkColumnView *view = cr_summary_table_get_view (table);
+  GListModel *columns = gtk_column_view_get_columns (view);
+  g_autoptr (GtkColumnViewColumn) mean_column = g_list_model_get_item (columns, CR_SUMMARY_COLUMN_MEAN);
   g_assert_cmpstr (gtk_column_view_column_get_title (mean_column), ==, "mean");
-  gtk_column_view_sort_by_column (table, mean_column, GTK_SORT_ASCENDING);
+  gtk_column_view_sort_by_column (view, mean_column, GTK_SORT_ASCENDING);
+  /* Open every group, so every quantity has a row. */
+  for (size_t j = 0; j < summary->n_quantities; j++)
+    cr_summary_table_select (table, j);
   gui_settle (50);
-  GListModel *rows = G_LIST_MODEL (gtk_column_view_get_model (table));
-  g_assert_cmpuint (g_list_model_get_n_items (rows), ==, summary->n_quantities);
-  double previous = -INFINITY;
-  for (guint i = 0; i < g_list_model_get_n_items (rows); i++)
+  size_t n_rows = cr_summary_table_get_n_rows (table), n_groups = 0, shown = 0;
+  double previous_top = -INFINITY, previous_element = -INFINITY;
+  gboolean in_groups = FALSE;
+  for (guint i = 0; i < n_rows; i++)
     {
-      g_autoptr (GtkStringObject) row = g_list_model_get_item (rows, i);
-      size_t j = (size_t) g_ascii_strtoull (gtk_string_object_get_string (row), NULL, 10);
-      g_assert_cmpfloat (summary->summaries[j].mean, >=, previous);
-      previous = summary->summaries[j].mean;
+      size_t first = 0, count = 0;
+      gboolean is_group = FALSE, expanded = FALSE;
+      g_assert_true (cr_summary_table_get_row (table, i, &first, &count, &is_group, &expanded));
+      if (is_group)
+        {
+          g_assert_true (expanded);
+          in_groups = TRUE;
+          n_groups++;
+          previous_element = -INFINITY;
+          continue;
+        }
+      shown++;
+      double mean = summary->summaries[first].mean;
+      if (!in_groups)
+        {
+          g_assert_cmpfloat (mean, >=, previous_top);
+          previous_top = mean;
+          continue;
+        }
+      g_assert_cmpfloat (mean, >=, previous_element);
+      previous_element = mean;
     }
+  g_assert_cmpuint (shown, ==, summary->n_quantities);
+  g_assert_cmpuint (n_rows, ==, summary->n_quantities + n_groups);
+  g_assert_cmpuint (n_groups, >, 0);
+  /* The Diagnostics view of a model with vectors, light and dark. */
+  AdwViewStack *stack = ADW_VIEW_STACK (template_child (window, "stack"));
+  adw_view_stack_set_visible_child_name (stack, "diagnostics");
+  cr_summary_table_select (table, 0);
+  gui_settle (50);
+  gui_save_screenshot (GTK_WIDGET (window), "diagnostics-vectors-light.png");
+  AdwStyleManager *style = adw_style_manager_get_default ();
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_FORCE_DARK);
+  gui_settle (50);
+  gui_save_screenshot (GTK_WIDGET (window), "diagnostics-vectors-dark.png");
+  adw_style_manager_set_color_scheme (style, ADW_COLOR_SCHEME_DEFAULT);
+  gui_settle (50);
+  /* A group row (a variable's elements) has every kind of plot, from its elements. */
+  guint group_position = G_MAXUINT;
+  for (guint i = 0; i < cr_summary_table_get_n_rows (table) && group_position == G_MAXUINT; i++)
+    {
+      gboolean is_group = FALSE;
+      g_assert_true (cr_summary_table_get_row (table, i, NULL, NULL, &is_group, NULL));
+      if (is_group)
+        group_position = i;
+    }
+  g_assert_cmpuint (group_position, !=, G_MAXUINT);
+  g_assert_true (gtk_selection_model_select_item (gtk_column_view_get_model (view), group_position, TRUE));
+  size_t group_first = 0, group_count = 0;
+  g_assert_true (cr_summary_table_get_selection (table, &group_first, &group_count));
+  g_assert_cmpuint (group_count, >, 1);
+  GtkDropDown *kinds = GTK_DROP_DOWN (template_child (window, "diag_kind_dropdown"));
+  CrPlotView *diag_plot = CR_PLOT_VIEW (template_child (window, "diag_plot"));
+  for (guint k = 0; k < g_list_model_get_n_items (gtk_drop_down_get_model (kinds)); k++)
+    {
+      gtk_drop_down_set_selected (kinds, k);
+      g_assert_true (cr_plot_view_has_input (diag_plot));
+    }
+  gtk_drop_down_set_selected (kinds, 0);
 
   /* The project keeps it, marked interrupted, with the draws made. */
   g_autoptr (CrProject) project = cr_project_open (cr_window_get_project_path (window), NULL);
