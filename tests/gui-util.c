@@ -69,7 +69,14 @@ gui_save_screenshot (GtkWidget *widget, const char *name)
   const char *dir = g_getenv ("CREDENCE_SCREENSHOT_DIR");
   if (dir == NULL)
     return;
+  /* A widget between an allocation and its next frame has no render node yet: on a loaded
+   * machine that moment can last; let the frame come. */
   g_autoptr (GdkTexture) texture = gui_render (widget);
+  for (int attempt = 0; texture == NULL && attempt < 20; attempt++)
+    {
+      gui_settle (10);
+      texture = gui_render (widget);
+    }
   g_assert_nonnull (texture);
   g_autofree char *path = g_build_filename (dir, name, NULL);
   g_assert_true (gdk_texture_save_to_png (texture, path));

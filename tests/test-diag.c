@@ -804,6 +804,27 @@ test_verdict_names (void)
     }
 }
 
+/* One quantity's level, as the summary table colours its row: the same thresholds as the
+ * run's verdicts, at and just past each. */
+static void
+test_quantity_level (void)
+{
+  CrDiagSummary s = { 0 };
+  s.r_hat = 1.01, s.ess_bulk = 400, s.ess_tail = 400;
+  g_assert_cmpint (cr_diag_quantity_level (&s, 4), ==, CR_VERDICT_OK);
+  s.r_hat = 1.0101;
+  g_assert_cmpint (cr_diag_quantity_level (&s, 4), ==, CR_VERDICT_WARN);
+  s.r_hat = 1.05;
+  g_assert_cmpint (cr_diag_quantity_level (&s, 4), ==, CR_VERDICT_WARN);
+  s.r_hat = 1.0501;
+  g_assert_cmpint (cr_diag_quantity_level (&s, 4), ==, CR_VERDICT_STOP);
+  s.r_hat = 1.0, s.ess_tail = 399.9;
+  g_assert_cmpint (cr_diag_quantity_level (&s, 4), ==, CR_VERDICT_WARN);
+  g_assert_cmpint (cr_diag_quantity_level (&s, 3), ==, CR_VERDICT_OK);
+  s = (CrDiagSummary){ .r_hat = NAN, .ess_bulk = NAN, .ess_tail = NAN };
+  g_assert_cmpint (cr_diag_quantity_level (&s, 4), ==, CR_VERDICT_OK);
+}
+
 int
 main (int argc,
       char *argv[])
@@ -832,5 +853,6 @@ main (int argc,
 
   g_test_add_func ("/diag/verdict/thresholds", test_verdicts);
   g_test_add_func ("/diag/verdict/names", test_verdict_names);
+  g_test_add_func ("/diag/verdict/quantity-level", test_quantity_level);
   return g_test_run ();
 }

@@ -13,11 +13,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-/* The per-quantity thresholds of diag/verdict.h (Vehtari et al. 2021). */
-#define RHAT_WARN 1.01
-#define RHAT_STOP 1.05
-#define ESS_PER_CHAIN 100.0
-
 /* Decimals in a cell, as ArviZ's summary prints them. */
 #define ESS_DECIMALS 0
 #define RHAT_DECIMALS 2
@@ -61,17 +56,6 @@ cr_summary_row_class_init (CrSummaryRowClass *klass)
 static void
 cr_summary_row_init (CrSummaryRow *row)
 {
-}
-
-/* A quantity's own verdict. NaN (a constant quantity) passes every check, as in verdict.h. */
-static CrVerdictLevel
-quantity_level (const CrDiagSummary *s, size_t n_chains)
-{
-  if (s->r_hat > RHAT_STOP)
-    return CR_VERDICT_STOP;
-  if (s->r_hat > RHAT_WARN || fmin (s->ess_bulk, s->ess_tail) < ESS_PER_CHAIN * (double) n_chains)
-    return CR_VERDICT_WARN;
-  return CR_VERDICT_OK;
 }
 
 /* What the table keeps of a summary: the tree model's children are made from it on demand. */
@@ -121,7 +105,7 @@ quantity_row_new (const SummaryCopy *copy, size_t j)
   row->count = 1;
   row->name = g_strdup (copy->names[j]);
   row->values = copy->summaries[j];
-  row->level = quantity_level (&copy->summaries[j], copy->n_chains);
+  row->level = cr_diag_quantity_level (&copy->summaries[j], copy->n_chains);
   return row;
 }
 
@@ -175,7 +159,7 @@ group_row_new (const SummaryCopy *copy, size_t first, size_t count, size_t group
       row->values.ess_bulk = fmin (row->values.ess_bulk, s->ess_bulk);
       row->values.ess_tail = fmin (row->values.ess_tail, s->ess_tail);
       row->values.r_hat = fmax (row->values.r_hat, s->r_hat);
-      row->level = MAX (row->level, quantity_level (s, copy->n_chains));
+      row->level = MAX (row->level, cr_diag_quantity_level (s, copy->n_chains));
     }
   return row;
 }

@@ -12,9 +12,9 @@
 #include <math.h>
 #include <string.h>
 
-#define RHAT_WARN 1.01
-#define RHAT_STOP 1.05
-#define ESS_PER_CHAIN 100.0
+#define RHAT_WARN CR_VERDICT_RHAT_WARN
+#define RHAT_STOP CR_VERDICT_RHAT_STOP
+#define ESS_PER_CHAIN CR_VERDICT_ESS_PER_CHAIN
 #define EBFMI_WARN 0.3
 /* How many variables a message names before "and N more". */
 #define NAMED 5
@@ -43,6 +43,17 @@ verdict_new (CrCheck check, CrVerdictLevel level, GPtrArray *names, char *messag
     g_strv_builder_add (builder, g_ptr_array_index (names, i));
   verdict->variables = g_strv_builder_end (builder);
   return verdict;
+}
+
+CrVerdictLevel
+cr_diag_quantity_level (const CrDiagSummary *summary, size_t n_chains)
+{
+  g_return_val_if_fail (summary != NULL, CR_VERDICT_OK);
+  if (summary->r_hat > RHAT_STOP)
+    return CR_VERDICT_STOP;
+  if (summary->r_hat > RHAT_WARN || fmin (summary->ess_bulk, summary->ess_tail) < ESS_PER_CHAIN * (double) n_chains)
+    return CR_VERDICT_WARN;
+  return CR_VERDICT_OK;
 }
 
 /* "mu", "mu and tau", "mu, tau and sigma", "a, b, c, d, e and 2 more": whole phrases for the

@@ -13,6 +13,11 @@
 
 G_BEGIN_DECLS
 
+/* The per-quantity thresholds. */
+#define CR_VERDICT_RHAT_WARN 1.01
+#define CR_VERDICT_RHAT_STOP 1.05
+#define CR_VERDICT_ESS_PER_CHAIN 100.0
+
 typedef enum
 {
   CR_VERDICT_OK,   /* nothing to worry about */
@@ -40,6 +45,10 @@ typedef struct
 } CrVerdict;
 
 void cr_verdict_free (CrVerdict *verdict);
+
+/* Returns: one quantity's own verdict from its R-hat and ESS against the thresholds above, for
+ * a run of @n_chains chains. A NaN (a constant quantity, with nothing to converge) passes. */
+CrVerdictLevel cr_diag_quantity_level (const CrDiagSummary *summary, size_t n_chains);
 
 /* What a run looks like to the verdicts: its quantities (after warmup) and sampler stats. */
 typedef struct
