@@ -752,7 +752,7 @@ test_verdicts (void)
   s[0].r_hat = 1.1;
   g_autoptr (GPtrArray) all = cr_diag_verdicts (&run);
   const CrVerdict *divergent = find_verdict (all, CR_CHECK_DIVERGENCES);
-  g_assert_nonnull (strstr (divergent->message, "12 of 4000"));
+  g_assert_nonnull (strstr (divergent->message, "12 of 4000 draws after warmup diverged (0.3%)"));
   g_assert_nonnull (strstr (divergent->remedy, "target_accept (to 0.95)"));
   g_assert_nonnull (strstr (divergent->remedy, "non-centred"));
   g_assert_nonnull (strstr (find_verdict (all, CR_CHECK_TREE_DEPTH)->message, "3 of 4000"));
@@ -764,6 +764,13 @@ test_verdicts (void)
   for (guint i = 1; i < all->len; i++)
     g_assert_cmpint (((CrVerdict *) g_ptr_array_index (all, i))->level, <=,
                      ((CrVerdict *) g_ptr_array_index (all, i - 1))->level);
+  /* A few among many is not rounded to nothing. */
+  run.n_divergent = 1;
+  run.n_draws = 45289;
+  g_autoptr (GPtrArray) rare = cr_diag_verdicts (&run);
+  g_assert_nonnull (strstr (find_verdict (rare, CR_CHECK_DIVERGENCES)->message, "1 of 181156 draws after warmup diverged (0.000552%)"));
+  run.n_divergent = 12;
+  run.n_draws = 1000;
   run.target_accept = 0.95;
   g_autoptr (GPtrArray) higher = cr_diag_verdicts (&run);
   g_assert_nonnull (strstr (find_verdict (higher, CR_CHECK_DIVERGENCES)->remedy, "to 0.99"));

@@ -158,10 +158,10 @@ cr_diag_verdicts (const CrRunSummary *run)
       g_ptr_array_add (verdicts, verdict_new (
           CR_CHECK_DIVERGENCES, CR_VERDICT_WARN, NULL,
           g_strdup_printf (g_dngettext (GETTEXT_PACKAGE,
-                                        "%zu of %zu draws after warmup diverged (%.1f%%): the sampler "
+                                        "%zu of %zu draws after warmup diverged (%.3g%%): the sampler "
                                         "could not follow the posterior's curvature everywhere, so the "
                                         "draws may be biased.",
-                                        "%zu of %zu draws after warmup diverged (%.1f%%): the sampler "
+                                        "%zu of %zu draws after warmup diverged (%.3g%%): the sampler "
                                         "could not follow the posterior's curvature everywhere, so the "
                                         "draws may be biased.",
                                         run->n_divergent),
