@@ -923,6 +923,24 @@ on_run_selected (CrWindow *self)
     cr_window_show_error (self, _("The Run Could Not Be Read"), error);
 }
 
+/* A run's status as the run list shows it, in the user's language. */
+static const char *
+run_status_label (CrRunStatus status)
+{
+  switch (status)
+    {
+    case CR_RUN_RUNNING:
+      return C_ ("run status", "running");
+    case CR_RUN_COMPLETE:
+      return C_ ("run status", "complete");
+    case CR_RUN_INTERRUPTED:
+      return C_ ("run status", "interrupted");
+    case CR_RUN_FAILED:
+      return C_ ("run status", "failed");
+    }
+  return cr_run_status_to_string (status);
+}
+
 /* Lists the project's runs, newest first, and shows @select_id (0: the newest). */
 static void
 load_runs (CrWindow *self, gint64 select_id)
@@ -936,7 +954,7 @@ load_runs (CrWindow *self, gint64 select_id)
     {
       const CrRunInfo *info = g_ptr_array_index (runs, i);
       g_autofree char *label = g_strdup_printf (_("Run %lld · %s · %zu × %zu · %s"), (long long) info->id,
-                                                cr_run_status_to_string (info->status), info->n_chains,
+                                                run_status_label (info->status), info->n_chains,
                                                 info->stored_draws, info->started != NULL ? info->started : "");
       if (info->id == select_id)
         selected = self->run_ids->len;
