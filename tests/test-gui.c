@@ -593,6 +593,27 @@ test_stop_while_preparing (Fixture *fixture, gconstpointer data)
   g_assert_nonnull (strstr (gtk_label_get_text (heading), "Done"));
   g_autoptr (GPtrArray) after_run = cr_project_list_runs (project, NULL);
   g_assert_cmpuint (after_run->len, ==, before->len + 1);
+
+  /* The README's picture of the Diagnostics view: the eight schools, theta opened. */
+  if (g_getenv ("CREDENCE_SCREENSHOT_DIR") != NULL)
+    {
+      const CrSampleSummary *summary = cr_window_get_summary (window);
+      CrSummaryTable *table = CR_SUMMARY_TABLE (template_child (window, "summary_view"));
+      for (size_t j = 0; j < summary->n_quantities; j++)
+        if (g_str_has_prefix (summary->names[j], "theta["))
+          {
+            cr_summary_table_select (table, j);
+            break;
+          }
+      adw_view_stack_set_visible_child_name (ADW_VIEW_STACK (template_child (window, "stack")), "diagnostics");
+      gint64 toast_gone = g_get_monotonic_time () + 7 * G_USEC_PER_SEC;
+      while (g_get_monotonic_time () < toast_gone)
+        {
+          g_main_context_iteration (NULL, FALSE);
+          g_usleep (10000);
+        }
+      gui_save_screenshot (GTK_WIDGET (window), "diagnostics-eight-schools.png");
+    }
 }
 
 /* A model with an error is not run: Run says why, with the line and column. */
