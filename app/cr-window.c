@@ -53,6 +53,7 @@ struct _CrWindow
   gint64 run_shown_model_id;    /* the run the two above belong to, or 0 */
   Recording *recording;
   gint64 last_flush;
+  gint64 last_texts; /* when the chains' rows last had their texts updated */
   gint64 recording_run_id; /* the stored run the last sampling in this window wrote */
   gint64 wanted_run_id;    /* the run the Diagnostics view is to show */
   guint summarising;       /* summaries being computed in threads */
@@ -773,8 +774,15 @@ set_running (CrWindow *self, gboolean running)
     gtk_widget_set_sensitive (spins[i], !running);
 }
 
+/* The interval between updates of the chains' texts. The bars move at every tick; the texts
+ * (counts, draws per second, step size, ETA) at most twice a second: they are read, not
+ * watched, and each change of a label lays the window out again, time taken from the chains
+ * on a machine with fewer cores than chains. */
+#define TEXT_INTERVAL_US (G_USEC_PER_SEC / 2)
+
+/* The chains' rows: the bars always, the texts when @texts. */
 static void
-update_chain_rows (CrWindow *self)
+update_chain_rows (CrWindow *self, gboolean texts)
 {
   for (guint c = 0; c < cr_sampler_get_n_chains (self->sampler); c++)
     {
@@ -782,6 +790,8 @@ update_chain_rows (CrWindow *self)
       cr_chain_get_progress (cr_sampler_get_chain (self->sampler, c), &p);
       GtkProgressBar *bar = g_ptr_array_index (self->chain_bars, c);
       gtk_progress_bar_set_fraction (bar, p.total > 0 ? (double) p.iteration / (double) p.total : 0);
+      if (!texts)
+        continue;
       const char *phase = p.finished ? _("done") : p.warmup ? _("warmup") : _("sampling");
       g_autofree char *counts = g_strdup_printf ("%s %zu/%zu", phase, p.iteration, p.total);
       gtk_progress_bar_set_text (bar, counts);
@@ -793,6 +803,8 @@ update_chain_rows (CrWindow *self)
           p.draws_per_second, p.step_size, p.divergences, eta);
       adw_action_row_set_subtitle (g_ptr_array_index (self->chain_rows, c), details);
     }
+  if (texts)
+    self->last_texts = g_get_monotonic_time ();
 }
 
 static const char *
@@ -980,7 +992,7 @@ static void
 finish_run (CrWindow *self)
 {
   stop_progress (self);
-  update_chain_rows (self);
+  update_chain_rows (self, TRUE);
   update_live_plot (self);
   g_autoptr (GError) error = NULL;
   gboolean ok = cr_sampler_wait (self->sampler, &error);
@@ -1037,7 +1049,7 @@ static gboolean
 progress_tick (gpointer data)
 {
   CrWindow *self = CR_WINDOW (data);
-  update_chain_rows (self);
+  update_chain_rows (self, g_get_monotonic_time () - self->last_texts >= TEXT_INTERVAL_US);
   update_live_plot (self);
   /* A batch a second into the project: a crash loses at most the last second of draws. */
   gint64 now = g_get_monotonic_time ();

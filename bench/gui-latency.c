@@ -1,7 +1,7 @@
 /* gui-latency.c: how responsive the window stays while it samples, and how fast it samples
  * compared with credence-cli on the same model, seed and settings.
  *
- * Usage: bench-gui-latency MODEL.crm DATA.csv [REPETITIONS]   (under a display: xvfb-run -a)
+ * Usage: bench-gui-latency MODEL.crm DATA.csv [REPETITIONS [CHAINS]]   (under xvfb-run -a)
  *
  * A 5 ms timeout on the main loop records the gaps between its calls from the moment Run is
  * pressed (the action runs inside the main loop, as a click's does) until the run is summarised;
@@ -83,6 +83,10 @@ tick (gpointer data)
 /* Repetitions of the pair (window run, CLI run), alternated so that both see the same drift
  * in the machine's load; the ratio reported is the median over them. */
 #define DEFAULT_REPETITIONS 3
+/* Chains per run, as the window's and the CLI's defaults. */
+#define DEFAULT_CHAINS 4
+/* How long the window is left alone after it opens before Run is pressed. */
+#define SETTLE_US (3 * G_USEC_PER_SEC)
 
 /* What one run in the window measured. */
 typedef struct
@@ -135,12 +139,14 @@ run_in_window (CrWindow *window, const char *path, WindowRun *result)
 /* Samples @model on @data with credence-cli (CREDENCE_CLI, or the build's) and the window's
  * seed and settings. Returns: its summed chain seconds, or NAN. */
 static double
-run_cli (const char *model, const char *data)
+run_cli (const char *model, const char *data, int chains)
 {
+  char chains_text[16];
+  g_snprintf (chains_text, sizeof chains_text, "%d", chains);
   const char *cli = g_getenv ("CREDENCE_CLI");
   g_autofree char *cli_default = g_build_filename (CR_BUILD_ROOT, "app", "credence-cli", NULL);
   const char *spawn_argv[] = { cli != NULL ? cli : cli_default, "sample", model, "--data", data,
-                               "--seed", "1234", "--json", NULL };
+                               "--seed", "1234", "--chains", chains_text, "--json", NULL };
   g_autofree char *out = NULL;
   g_autoptr (GError) error = NULL;
   int status = 0;
@@ -172,10 +178,11 @@ int
 main (int argc, char **argv)
 {
   gsl_set_error_handler_off ();
-  int repetitions = argc == 4 ? atoi (argv[3]) : DEFAULT_REPETITIONS;
-  if ((argc != 3 && argc != 4) || repetitions < 1)
+  int repetitions = argc >= 4 ? atoi (argv[3]) : DEFAULT_REPETITIONS;
+  int chains = argc >= 5 ? atoi (argv[4]) : DEFAULT_CHAINS;
+  if (argc < 3 || argc > 5 || repetitions < 1 || chains < 1)
     {
-      fprintf (stderr, "usage: bench-gui-latency MODEL.crm DATA.csv [REPETITIONS]\n");
+      fprintf (stderr, "usage: bench-gui-latency MODEL.crm DATA.csv [REPETITIONS [CHAINS]]\n");
       return 64;
     }
   if (!gtk_init_check ())
@@ -210,11 +217,19 @@ main (int argc, char **argv)
   g_autoptr (GFile) file = g_file_new_for_path (path);
   g_application_open (G_APPLICATION (app), &file, 1, "");
   CrWindow *window = CR_WINDOW (gtk_application_get_active_window (GTK_APPLICATION (app)));
-  for (int i = 0; i < 200; i++)
-    g_main_context_iteration (NULL, FALSE);
+  /* A person presses Run some time after the window opens: by then the toolkit's start-up work
+   * in threads of its own (fontconfig's scan, the accessibility bus) is done. */
+  gint64 settled = g_get_monotonic_time () + SETTLE_US;
+  while (g_get_monotonic_time () < settled)
+    {
+      g_main_context_iteration (NULL, FALSE);
+      g_usleep (1000);
+    }
 
   GObject *seed = gtk_widget_get_template_child (GTK_WIDGET (window), CR_TYPE_WINDOW, "seed_spin");
   gtk_spin_button_set_value (GTK_SPIN_BUTTON (seed), 1234);
+  GObject *chains_spin = gtk_widget_get_template_child (GTK_WIDGET (window), CR_TYPE_WINDOW, "chains_spin");
+  gtk_spin_button_set_value (GTK_SPIN_BUTTON (chains_spin), chains);
   g_autofree double *ratios = g_new (double, repetitions);
   gint64 longest = 0;
   int status = 0;
@@ -226,7 +241,7 @@ main (int argc, char **argv)
           status = 1;
           break;
         }
-      double cli_seconds = run_cli (argv[1], argv[2]);
+      double cli_seconds = run_cli (argv[1], argv[2], chains);
       if (isnan (cli_seconds))
         {
           status = 1;
