@@ -1155,7 +1155,7 @@ compile_in_thread (GTask *task, gpointer source, gpointer data, GCancellable *ca
     g_task_return_boolean (task, TRUE);
 }
 
-/* Starts sampling the compiled model: the chains in threads, their rows, and the run's record
+/* Starts sampling the compiled model: the chains in threads, the live plot, and the run's record
  * in the project. Takes the model, tape and data of @prep. */
 static void
 start_sampling (CrWindow *self, RunPreparation *prep)
