@@ -81,7 +81,7 @@ cr_plot_draw_autocorr (cairo_t *cr,
       cols = MIN (d->n_chains, 4);
       rows = (n_panels + cols - 1) / cols;
     }
-  g_autofree char *what = g_strdup_printf ("%zu autocorrelation panels", n_panels);
+  g_autofree char *what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu autocorrelation panel", "%zu autocorrelation panels", n_panels), n_panels);
   if (!cr_check_cells (width / cols, height / rows, 90, 3 * canvas.line_height + 30, what,
                        error))
     return cr_canvas_abort (&canvas);

@@ -554,7 +554,7 @@ cr_canvas_chain_legend (CrCanvas *canvas, size_t n_chains, gboolean draw)
   g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   for (size_t c = 0; c < n_chains; c++)
     {
-      char *label = g_strdup_printf ("chain %zu", c);
+      char *label = g_strdup_printf (C_ ("plot legend", "chain %zu"), c);
       g_ptr_array_add (labels, label);
       entries[c] = (CrLegendEntry){ label, cr_plot_chain_color ((guint) c, canvas->style->theme),
                                     1.0, CR_LEGEND_LINE };
@@ -597,9 +597,10 @@ cr_check_cells (double cell_width,
   if (cell_width >= min_width && cell_height >= min_height)
     return TRUE;
   g_set_error (error, CR_PLOT_ERROR, CR_PLOT_ERROR_SIZE,
-               "%s do not fit: each would get %.0f x %.0f and needs at least %.0f x %.0f; "
-               "enlarge the plot or show fewer elements",
-               what, cell_width, cell_height, min_width, min_height);
+               /* Translators: %s says what, as "3 rank panels"; then sizes in pixels. */
+               _("Too small for %s: each needs at least %.0f x %.0f and would get %.0f x %.0f; "
+                 "enlarge the plot or show fewer elements"),
+               what, min_width, min_height, cell_width, cell_height);
   return FALSE;
 }
 

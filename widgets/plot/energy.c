@@ -69,8 +69,8 @@ cr_plot_draw_energy (cairo_t *cr,
   /* The legend: the two distributions, then each chain's E-BFMI. */
   g_autoptr (GPtrArray) labels = g_ptr_array_new_with_free_func (g_free);
   g_autofree CrLegendEntry *entries = g_new0 (CrLegendEntry, 2 + n_chains);
-  entries[0] = (CrLegendEntry){ "marginal energy", colors[0], 0.5, CR_LEGEND_BOX };
-  entries[1] = (CrLegendEntry){ "energy transition", colors[1], 0.5, CR_LEGEND_BOX };
+  entries[0] = (CrLegendEntry){ _("marginal energy"), colors[0], 0.5, CR_LEGEND_BOX };
+  entries[1] = (CrLegendEntry){ _("energy transition"), colors[1], 0.5, CR_LEGEND_BOX };
   for (size_t c = 0; c < n_chains; c++)
     {
       double ebfmi = input->ebfmi != NULL ? input->ebfmi[c] : cr_ebfmi (input->energy + c * n, n);
@@ -90,7 +90,7 @@ cr_plot_draw_energy (cairo_t *cr,
   double legend = cr_canvas_legend (&canvas, legend_area, entries, 2 + n_chains, FALSE)
                   + canvas.pad;
   if (!cr_check_cells (width, height - legend, CR_PLOT_MIN_WIDTH, 3 * canvas.line_height + 30,
-                       "the energy panel with its legend", error))
+                       _("the energy panel with its legend"), error))
     return cr_canvas_abort (&canvas);
   cr_canvas_legend (&canvas, legend_area, entries, 2 + n_chains, TRUE);
 
@@ -112,7 +112,7 @@ cr_plot_draw_energy (cairo_t *cr,
   CrAxisTicks ticks;
   cr_ticks_for (x_lo, x_hi, width, 80, &ticks);
   CrFrame frame = { .x_ticks = &ticks, .no_y_axis = TRUE,
-                    .x_label = "energy (marginal: minus its mean)" };
+                    .x_label = _("energy (marginal: minus its mean)") };
   CrRect outer = { 0, legend, width, height - legend };
   CrPanel panel;
   cr_panel_place (&canvas, outer, &frame, x_lo, x_hi, 0, top > 0 ? 1.05 * top : 1, &panel);

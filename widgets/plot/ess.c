@@ -77,8 +77,8 @@ cr_plot_draw_ess (cairo_t *cr,
     minimum = g_strdup_printf ("minimum ESS (%s)", number);
   }
   CrLegendEntry entries[] = {
-    { "bulk", bulk_color, 1.0, CR_LEGEND_LINE },
-    { "tail", tail_color, 1.0, CR_LEGEND_LINE },
+    { C_ ("ESS", "bulk"), bulk_color, 1.0, CR_LEGEND_LINE },
+    { C_ ("ESS", "tail"), tail_color, 1.0, CR_LEGEND_LINE },
     { minimum, canvas.muted, 1.0, CR_LEGEND_LINE },
   };
   CrLegendEntry *shown = entries;
@@ -95,7 +95,7 @@ cr_plot_draw_ess (cairo_t *cr,
   size_t rows, cols;
   cr_grid_shape (input->n_quantities, 3, &rows, &cols);
   CrRect body = { 0, legend, width, height - legend };
-  g_autofree char *what = g_strdup_printf ("%zu ESS panels", input->n_quantities);
+  g_autofree char *what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu ESS panel", "%zu ESS panels", input->n_quantities), input->n_quantities);
   if (!cr_check_cells (width / cols, body.height / rows, 110, 4 * canvas.line_height + 30, what,
                        error))
     return cr_canvas_abort (&canvas);
@@ -122,7 +122,7 @@ cr_plot_draw_ess (cairo_t *cr,
       cr_ticks_for (x_lo, x_hi, cell.width, 80, &draw_ticks);
       cr_ticks_for (0, top, cell.height, 40, &ess_ticks);
       const char *name = input->names != NULL && input->names[q] != NULL ? input->names[q] : "";
-      CrFrame frame = { .title = name, .x_label = "total number of draws", .y_label = "ESS",
+      CrFrame frame = { .title = name, .x_label = _("total number of draws"), .y_label = "ESS",
                         .x_ticks = &draw_ticks, .y_ticks = &ess_ticks };
       CrPanel panel;
       cr_panel_place (&canvas, cell, &frame, x_lo, x_hi + 0.02 * (x_hi - x_lo), 0, top, &panel);

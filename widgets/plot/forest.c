@@ -158,7 +158,7 @@ cr_plot_draw_forest (cairo_t *cr,
   CrPanel panel;
   cr_panel_place (&canvas, outer, &frame, x_lo, x_hi, 0, (double) n_rows, &panel);
 
-  g_autofree char *what = g_strdup_printf ("%zu forest rows", n_rows);
+  g_autofree char *what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu forest row", "%zu forest rows", n_rows), n_rows);
   double min_row = fmax (canvas.line_height, 5.0 * lines);
   if (!cr_check_cells (panel.area.width, panel.area.height / n_rows, 60, min_row, what, error))
     return cr_canvas_abort (&canvas);

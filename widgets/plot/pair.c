@@ -234,7 +234,7 @@ cr_plot_draw_pair (cairo_t *cr,
     {
       g_autofree char *label = g_strdup_printf ("divergent (%zu)", pair.n_divergent);
       CrLegendEntry entries[] = {
-        { "draws", cr_plot_chain_color (0, canvas.style->theme), 1.0, CR_LEGEND_DOT },
+        { _("draws"), cr_plot_chain_color (0, canvas.style->theme), 1.0, CR_LEGEND_DOT },
         { label, canvas.alert, 1.0, CR_LEGEND_DOT },
       };
       CrRect area = { canvas.pad, canvas.pad / 2, width - 2 * canvas.pad, height };
@@ -278,7 +278,7 @@ cr_plot_draw_pair (cairo_t *cr,
       left += widest_label + 4 + pad / 2;
       cell_width = (width - left - right) / n_q;
     }
-  g_autofree char *what = g_strdup_printf ("%zu x %zu pair panels", n_q, n_q);
+  g_autofree char *what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu x %zu pair panel", "%zu x %zu pair panels", n_q * n_q), n_q, n_q);
   if (!cr_check_cells (cell_width, cell_height, 50, 40, what, error))
     return cr_canvas_abort (&canvas);
   pair.lo = lo;

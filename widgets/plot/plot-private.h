@@ -10,6 +10,10 @@
 
 #include "plot.h"
 
+#include "config.h"
+
+#include <glib/gi18n-lib.h>
+
 #include <pango/pangocairo.h>
 
 G_BEGIN_DECLS

@@ -182,7 +182,7 @@ cr_plot_draw_posterior (cairo_t *cr,
 
   size_t rows, cols;
   cr_grid_shape (d->n_quantities, 3, &rows, &cols);
-  g_autofree char *what = g_strdup_printf ("%zu posterior panels", d->n_quantities);
+  g_autofree char *what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu posterior panel", "%zu posterior panels", d->n_quantities), d->n_quantities);
   if (!cr_check_cells (width / cols, height / rows, 110, 6 * canvas.line_height + 30, what,
                        error))
     return cr_canvas_abort (&canvas);

@@ -85,8 +85,8 @@ draw_panel (CrCanvas *canvas,
 
   CrAxisTicks rank_ticks;
   cr_ticks_for (0, (double) total, cell.width, 70, &rank_ticks);
-  CrFrame frame = { .title = quantity->name, .x_label = "Rank (all chains)",
-                    .y_label = "Chain", .x_ticks = &rank_ticks, .y_names = chain_names,
+  CrFrame frame = { .title = quantity->name, .x_label = _("Rank (all chains)"),
+                    .y_label = _("Chain"), .x_ticks = &rank_ticks, .y_names = chain_names,
                     .y_name_positions = chain_positions, .n_y_names = n_chains };
   CrPanel panel;
   cr_panel_place (canvas, cell, &frame, 0, (double) total, 0, (double) n_chains, &panel);
@@ -149,7 +149,7 @@ cr_plot_draw_rank (cairo_t *cr,
   size_t rows, cols;
   cr_grid_shape (d->n_quantities, 3, &rows, &cols);
   CrRect body = { 0, 0, width, height };
-  g_autofree char *what = g_strdup_printf ("%zu rank panels", d->n_quantities);
+  g_autofree char *what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu rank panel", "%zu rank panels", d->n_quantities), d->n_quantities);
   if (!cr_check_cells (width / cols, height / rows, 110,
                        4 * canvas.line_height + 20 + 6.0 * d->n_chains, what, error))
     return cr_canvas_abort (&canvas);

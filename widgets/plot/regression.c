@@ -253,8 +253,8 @@ cr_plot_draw_regression (cairo_t *cr,
   g_snprintf (band_label, sizeof band_label, "%s HDI of the mean", percent);
   g_snprintf (predictive_label, sizeof predictive_label, "%s predictive HDI", percent);
   CrLegendEntry entries[] = {
-    { "observed", canvas.foreground, 0.75, CR_LEGEND_DOT },
-    { "posterior mean", line_color, 1.0, CR_LEGEND_LINE },
+    { _("observed"), canvas.foreground, 0.75, CR_LEGEND_DOT },
+    { _("posterior mean"), line_color, 1.0, CR_LEGEND_LINE },
     { band_label, line_color, 0.35, CR_LEGEND_BOX },
     { predictive_label, predictive_color, 0.3, CR_LEGEND_BOX },
   };
@@ -262,7 +262,7 @@ cr_plot_draw_regression (cairo_t *cr,
   CrRect legend_area = { canvas.pad, canvas.pad / 2, width - 2 * canvas.pad, height };
   double legend = cr_canvas_legend (&canvas, legend_area, entries, n_entries, FALSE) + canvas.pad;
   if (!cr_check_cells (width, height - legend, CR_PLOT_MIN_WIDTH, 4 * canvas.line_height + 30,
-                       "the regression panel with its legend", error))
+                       _("the regression panel with its legend"), error))
     return cr_canvas_abort (&canvas);
   cr_canvas_legend (&canvas, legend_area, entries, n_entries, TRUE);
 

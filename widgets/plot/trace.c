@@ -346,7 +346,7 @@ cr_plot_draw_trace (cairo_t *cr,
 
   double legend = cr_canvas_chain_legend (&canvas, d->n_chains, FALSE);
   double row_height = (height - legend) / d->n_quantities;
-  g_autofree char *what = g_strdup_printf ("%zu rows of trace plots", d->n_quantities);
+  g_autofree char *what = g_strdup_printf (g_dngettext (GETTEXT_PACKAGE, "%zu row of trace plots", "%zu rows of trace plots", d->n_quantities), d->n_quantities);
   if (!cr_check_cells (width, row_height, CR_PLOT_MIN_WIDTH, 3 * canvas.line_height + 24,
                        what, error))
     return cr_canvas_abort (&canvas);
