@@ -605,6 +605,28 @@ test_after_summary_freed (Fixture *fixture, gconstpointer data)
   g_assert_cmpuint (cr_summary_table_get_n_rows (fixture->table), ==, n + 1);
 }
 
+/* A variable of one element is a plain row, not a group of one: selecting it gives its own
+ * quantity, as any quantity row does; select () finds it. */
+static void
+test_one_element (Fixture *fixture, gconstpointer data)
+{
+  static const Quantity quantities[] = {
+    { "a", 1.0, 1.001, 1000, 1000 },
+    { "w[0]", 2.0, 1.001, 1000, 1000 },
+    { "b[0]", 3.0, 1.001, 1000, 1000 },
+    { "b[1]", 4.0, 1.001, 1000, 1000 },
+  };
+  show (fixture, quantities, G_N_ELEMENTS (quantities));
+  assert_rows (fixture, "a,w[0],b,b[0],b[1]");
+  assert_row (fixture, 1, 1, 1, FALSE);
+  assert_row (fixture, 2, 2, 2, TRUE);
+  cr_summary_table_select (fixture->table, 1);
+  size_t first = 0, count = 0;
+  g_assert_true (cr_summary_table_get_selection (fixture->table, &first, &count));
+  g_assert_cmpuint (first, ==, 1);
+  g_assert_cmpuint (count, ==, 1);
+}
+
 int
 main (int argc, char **argv)
 {
@@ -628,6 +650,7 @@ main (int argc, char **argv)
   ADD ("/widgets/summary/select-scrolls", test_select_scrolls);
   ADD ("/widgets/summary/clear", test_clear);
   ADD ("/widgets/summary/after-summary-freed", test_after_summary_freed);
+  ADD ("/widgets/summary/one-element", test_one_element);
 #undef ADD
   return g_test_run ();
 }

@@ -173,8 +173,10 @@ same_variable (const char *a, const char *b)
          && strncmp (a, b, length) == 0;
 }
 
-/* Fills @root with the top-level rows: a scalar each, and a group for each run of consecutive
- * elements of one variable. Returns: the number of groups. */
+/* Fills @root with the top-level rows: a scalar each, and a group for each run of two or more
+ * consecutive elements of one variable. A variable of one element ("w[0]") is a plain row: a
+ * group of one would open on a copy of itself, and its selection could not be told from its
+ * element's. Returns: the number of groups. */
 static size_t
 add_top_rows (const SummaryCopy *copy, GListStore *root)
 {
@@ -182,7 +184,8 @@ add_top_rows (const SummaryCopy *copy, GListStore *root)
   for (size_t j = 0; j < copy->n_quantities;)
     {
       const char *name = copy->names[j];
-      if (name[variable_length (name)] != '[')
+      gboolean element = name[variable_length (name)] == '[';
+      if (!element || j + 1 >= copy->n_quantities || !same_variable (name, copy->names[j + 1]))
         {
           g_autoptr (CrSummaryRow) row = quantity_row_new (copy, j);
           g_list_store_append (root, row);

@@ -2,9 +2,9 @@
  * columns (name, mean, sd, hdi_3%, hdi_97%, mcse_mean, mcse_sd, ess_bulk, ess_tail, r_hat),
  * with each vector or matrix variable as one group row that opens on its elements.
  *
- * Rows: a scalar ("sigma") is a plain row. The elements of one variable (consecutive names
- * sharing the part before '[': "beta[0]".."beta[19]", "L[0,0]".."L[1,1]") are the children of
- * a group row, which shows the variable's name and shape ("beta" and a dim "[20]") and, where a
+ * Rows: a scalar ("sigma") is a plain row, as is a variable of one element ("w[0]"). The
+ * elements of a larger variable (consecutive names sharing the part before '[':
+ * "beta[0]".."beta[19]", "L[0,0]".."L[1,1]") are the children of a group row, which shows the variable's name and shape ("beta" and a dim "[20]") and, where a
  * worst element means something, that worst: the largest r_hat and the smallest ess_bulk and
  * ess_tail. Its other cells are blank. Every row is coloured by its verdict (css class
  * "warning" or "error", with the thresholds of diag/verdict.h: r_hat above 1.05 is an error,
